@@ -1,0 +1,316 @@
+"""Typed data that flows between the stages.
+
+Two layers:
+
+* internal page data (``Char``, ``Line``, ``Segment``, ``Page``, ``Paragraph``,
+  ``Table``) — plain slotted dataclasses, because a page holds thousands of
+  characters and the born-digital path must stay fast;
+* the ``budgetdoc/1`` contract (``Field`` … ``Document``) — pydantic models,
+  so the JSON writer, the store, the review app and the exports share one
+  object.  Key names follow ``shared/contract/output-format.md`` exactly.
+
+Coordinates are PDF points with the origin at the top-left of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydField
+
+BBox = tuple[float, float, float, float]
+
+SCHEMA = "budgetdoc/1"
+
+
+def union_bbox(boxes: list[BBox]) -> BBox:
+    """Smallest box covering all ``boxes`` (which must not be empty)."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+# --------------------------------------------------------------------------
+# Internal page data
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    bbox: BBox
+    size: float = 0.0
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Segment:
+    """A ruling line (table border) — horizontal or vertical."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
+
+
+RegionKind = Literal["text", "title", "header", "footer", "table", "figure"]
+
+
+@dataclass(slots=True)
+class Line:
+    """One visual line of text with per-character boxes and confidences."""
+
+    text: str
+    bbox: BBox
+    page: int
+    char_boxes: list[BBox]
+    char_conf: list[float]
+    size: float = 0.0
+    kind: RegionKind = "text"
+
+    @property
+    def confidence(self) -> float:
+        return min(self.char_conf) if self.char_conf else 0.0
+
+
+@dataclass(slots=True)
+class TableCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    bbox: BBox
+    confidence: float
+    page: int
+    char_boxes: list[BBox] = field(default_factory=list)
+    char_conf: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Table:
+    """A grid with spans.  ``pages`` lists every page it has cells on."""
+
+    page: int
+    bbox: BBox
+    n_rows: int
+    n_cols: int
+    cells: list[TableCell]
+    pages: list[int] = field(default_factory=list)
+
+    def cell_at(self, row: int, col: int) -> TableCell | None:
+        """The cell covering grid position (row, col), spans included."""
+        for cell in self.cells:
+            if cell.row <= row < cell.row + cell.rowspan and cell.col <= col < cell.col + cell.colspan:
+                return cell
+        return None
+
+    def rows(self) -> list[list[TableCell]]:
+        """Cells grouped by their top row, left to right."""
+        grouped: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            grouped[cell.row].append(cell)
+        for row in grouped:
+            row.sort(key=lambda c: c.col)
+        return grouped
+
+
+PageSource = Literal["text", "ocr"]
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    source: PageSource
+    chars: list[Char] = field(default_factory=list)
+    rules: list[Segment] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    image: Any = None  # numpy array for OCR pages, kept for review
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """Running text joined across lines and pages.
+
+    ``char_pages``/``char_boxes``/``char_conf`` run parallel to ``text`` so a
+    regex match on the text can be traced back to page, box and confidence.
+    """
+
+    text: str
+    char_pages: list[int]
+    char_boxes: list[BBox]
+    char_conf: list[float]
+    kind: RegionKind = "text"
+
+    def locate(self, start: int, end: int) -> tuple[int, BBox, float]:
+        """Page, box and minimum confidence of ``text[start:end]``.
+
+        The box covers the part of the span on its first page.
+        """
+        end = max(end, start + 1)
+        page = self.char_pages[start]
+        boxes = [self.char_boxes[i] for i in range(start, end) if self.char_pages[i] == page]
+        conf = min(self.char_conf[start:end])
+        return page, union_bbox(boxes), conf
+
+
+# --------------------------------------------------------------------------
+# budgetdoc/1 contract
+# --------------------------------------------------------------------------
+
+Status = Literal["auto", "review", "corrected", "confirmed"]
+
+
+class Field(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    value: Any = None
+    confidence: float = 0.0
+    page: int | None = None
+    bbox: list[float] | None = None
+    source: str | None = None
+    status: Status = "auto"
+
+
+class Figure(Field):
+    key: str
+    label: str
+
+
+class ExpenditureItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    budget: Literal["general", "fund", "capital"]
+    lei: Field
+    kuan: Field
+    xiang: Field
+    code: str | None = None
+    amount: Field
+    change: Field
+    growth_pct: Field
+    reason: Field
+
+
+class ClassTotal(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    budget: Literal["general", "fund", "capital"]
+    lei: Field
+    amount: Field
+    share_pct: Field
+
+
+class FundRow(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    label: Field
+    initial_budget: Field
+    annual_budget: Field
+    executed: Field
+    weight: Field
+    execution_rate: Field
+    score: Field
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    level1: Field
+    level2: Field
+    level3: Field
+    target: Field
+    actual: Field
+    weight: Field
+    score: Field
+    deviation_reason: Field
+
+
+class Performance(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    scope: Literal["project", "overall"]
+    name: Field
+    supervisor: Field
+    implementer: Field
+    funds: list[FundRow] = PydField(default_factory=list)
+    goal_expected: Field
+    goal_actual: Field
+    indicators: list[Indicator] = PydField(default_factory=list)
+    total_score: Field
+
+
+class CellOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    text: str
+    bbox: list[float]
+    confidence: float
+    page: int
+
+
+class TableOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    page: int
+    bbox: list[float]
+    n_rows: int
+    n_cols: int
+    cells: list[CellOut]
+    pages: list[int] = PydField(default_factory=list)
+
+
+class Check(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    rule: str
+    passed: bool
+    fields: list[str]
+    message: str
+
+
+DocKind = Literal["final_account", "overall_performance_report", "other"]
+
+
+class DocumentInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    doc_id: str
+    file: str
+    pages: int
+    page_sources: list[PageSource]
+    kind: DocKind = "other"
+    title: Field = PydField(default_factory=Field)
+    department: Field = PydField(default_factory=Field)
+    fiscal_year: Field = PydField(default_factory=Field)
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    schema_: str = PydField(default=SCHEMA, alias="schema")
+    document: DocumentInfo
+    figures: list[Figure] = PydField(default_factory=list)
+    expenditure_items: list[ExpenditureItem] = PydField(default_factory=list)
+    class_totals: list[ClassTotal] = PydField(default_factory=list)
+    performance: list[Performance] = PydField(default_factory=list)
+    tables: list[TableOut] = PydField(default_factory=list)
+    checks: list[Check] = PydField(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, mode="json")
