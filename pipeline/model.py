@@ -14,6 +14,7 @@ Coordinates are PDF points with the origin at the top-left of the page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -62,7 +63,7 @@ class Segment:
         return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
 
 
-RegionKind = Literal["text", "title", "header", "footer", "table", "figure"]
+RegionKind = Literal["text", "title", "heading", "header", "footer", "table", "figure"]
 
 
 @dataclass(slots=True)
@@ -94,6 +95,9 @@ class TableCell:
     page: int
     char_boxes: list[BBox] = field(default_factory=list)
     char_conf: list[float] = field(default_factory=list)
+    # True for a cell in the first row of a table's continuation on a new page
+    # that carries on a merged cell split by the page break (see tables.stitch).
+    continues_above: bool = False
 
 
 @dataclass(slots=True)
@@ -138,6 +142,16 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     image: Any = None  # numpy array for OCR pages, kept for review
+    file: str = ""  # the PDF it came from; engines that reread the file need it
+
+
+@dataclass(slots=True)
+class Source:
+    """An opened PDF: identity plus its pages (see ``ingest.open_pdf``)."""
+
+    path: str
+    doc_id: str  # "sha256:" + hex digest of the file's bytes
+    pages: list[Page]
 
 
 @dataclass(slots=True)
@@ -314,3 +328,35 @@ class Document(BaseModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, mode="json")
+
+
+def iter_fields(document: Document) -> Iterator[tuple[str, Field]]:
+    """Every Field of a document with its contract path.
+
+    Paths read like ``figures.income_total``, ``expenditure_items[3].amount``,
+    ``performance[2].indicators[4].score`` — the names checks and the
+    correction queue use.
+    """
+    info = document.document
+    for name in ("title", "department", "fiscal_year"):
+        yield f"document.{name}", getattr(info, name)
+    for figure in document.figures:
+        yield f"figures.{figure.key}", figure
+    for i, item in enumerate(document.expenditure_items):
+        yield from _record_fields(f"expenditure_items[{i}]", item)
+    for i, total in enumerate(document.class_totals):
+        yield from _record_fields(f"class_totals[{i}]", total)
+    for i, perf in enumerate(document.performance):
+        prefix = f"performance[{i}]"
+        yield from _record_fields(prefix, perf)
+        for j, row in enumerate(perf.funds):
+            yield from _record_fields(f"{prefix}.funds[{j}]", row)
+        for j, indicator in enumerate(perf.indicators):
+            yield from _record_fields(f"{prefix}.indicators[{j}]", indicator)
+
+
+def _record_fields(prefix: str, record: BaseModel) -> Iterator[tuple[str, Field]]:
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, Field):
+            yield f"{prefix}.{name}", value

@@ -1,0 +1,104 @@
+"""Confidence: calibrate each Field's evidence and decide its status.
+
+Extraction leaves on every Field a raw confidence built from evidence (the
+characters' recognition confidence, how exactly the rule matched, repairs
+made).  Here that raw score goes through a monotone calibration map fitted on
+generated documents with known truth (``benchmarks/calibrate.py`` writes
+``models/calibration.json``), fields named by a failed check are marked down,
+and everything under the review threshold goes to the correction queue.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import resolve_path
+from .model import Document, iter_fields
+
+PERSON_STATUSES = {"corrected", "confirmed"}
+
+
+@dataclass
+class ConfidenceOptions:
+    review_threshold: float = 0.95
+    failed_check_factor: float = 0.5
+    calibration: str | None = "models/calibration.json"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Piecewise-linear monotone map from raw evidence to probability."""
+
+    raw: tuple[float, ...] = (0.0, 1.0)
+    calibrated: tuple[float, ...] = (0.0, 1.0)
+
+    def __call__(self, raw_confidence: float) -> float:
+        return float(np.interp(raw_confidence, self.raw, self.calibrated))
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> Calibration:
+        if path is None or not resolve_path(path).exists():
+            return cls()
+        data = json.loads(resolve_path(path).read_text(encoding="utf-8"))
+        return cls(tuple(data["raw"]), tuple(data["calibrated"]))
+
+    def save(self, path: str | Path, **meta: object) -> None:
+        payload = {"raw": list(self.raw), "calibrated": list(self.calibrated), **meta}
+        resolve_path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+def fit_calibration(raw: list[float], correct: list[bool], bins: int = 20) -> Calibration:
+    """Isotonic (pool-adjacent-violators) fit of correctness on raw confidence.
+
+    The result is monotone, so a higher raw score never means a lower
+    calibrated one; bins keep the map small and smooth.
+    """
+    order = np.argsort(raw)
+    xs = np.asarray(raw, dtype=float)[order]
+    ys = np.asarray(correct, dtype=float)[order]
+    edges = np.unique(np.quantile(xs, np.linspace(0, 1, bins + 1)))
+    centres, means, weights = [], [], []
+    for lo, hi in itertools.pairwise(edges):
+        inside = (xs >= lo) & ((xs < hi) | (hi == edges[-1]))
+        if inside.any():
+            centres.append(float(xs[inside].mean()))
+            means.append(float(ys[inside].mean()))
+            weights.append(float(inside.sum()))
+    pooled = _pool_adjacent_violators(means, weights)
+    return Calibration((0.0, *centres, 1.0), (0.0, *pooled, pooled[-1]))
+
+
+def score(document: Document, options: ConfidenceOptions | None = None) -> Document:
+    """Calibrated confidence and status for every Field of ``document``."""
+    options = options or ConfidenceOptions()
+    calibrate = Calibration.load(options.calibration)
+    in_failed_check = {path for check in document.checks if not check.passed for path in check.fields}
+    for path, field in iter_fields(document):
+        if field.status in PERSON_STATUSES:
+            continue
+        confidence = calibrate(field.confidence)
+        if path in in_failed_check:
+            confidence *= options.failed_check_factor
+        field.confidence = round(confidence, 4)
+        needs_person = field.value is not None and (
+            confidence < options.review_threshold or path in in_failed_check
+        )
+        field.status = "review" if needs_person else "auto"
+    return document
+
+
+def _pool_adjacent_violators(values: list[float], weights: list[float]) -> list[float]:
+    blocks: list[list[float]] = []  # [mean, weight, count]
+    for value, weight in zip(values, weights, strict=True):
+        blocks.append([value, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean2, weight2, count2 = blocks.pop()
+            mean1, weight1, count1 = blocks.pop()
+            total = weight1 + weight2
+            blocks.append([(mean1 * weight1 + mean2 * weight2) / total, total, count1 + count2])
+    return [mean for mean, _, count in blocks for _ in range(int(count))]

@@ -1,0 +1,85 @@
+"""The product's flow in one place: PDF → pages → text/tables → records → checks → confidence.
+
+Stage order and engine choice live here and in ``configs/``; each stage is
+one module with one entry point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import checks, confidence, extract, ingest, reading, tables
+from .config import load_config, options_for
+from .model import Document, DocumentInfo, Page, Table, TableOut
+
+
+@dataclass
+class Pipeline:
+    """Options for every stage, resolved once and reused for many files."""
+
+    ingest: ingest.IngestOptions
+    reading: reading.ReadingOptions
+    tables: tables.TableOptions
+    extract: extract.ExtractOptions
+    confidence: confidence.ConfidenceOptions
+
+    @classmethod
+    def from_config(cls, config: dict[str, dict[str, Any]] | None = None) -> Pipeline:
+        config = config if config is not None else load_config()
+        return cls(
+            ingest=options_for(ingest.IngestOptions, config, "ingest"),
+            reading=options_for(reading.ReadingOptions, config, "reading"),
+            tables=options_for(tables.TableOptions, config, "tables"),
+            extract=options_for(extract.ExtractOptions, config, "extract"),
+            confidence=options_for(confidence.ConfidenceOptions, config, "confidence"),
+        )
+
+    def run(self, path: str | Path) -> Document:
+        source = ingest.open_pdf(path, self.ingest)
+        engine = tables.get_engine(self.tables)
+        for page in source.pages:
+            self._read_page(page, engine)
+        grids = tables.stitch([page.tables for page in source.pages])
+        paragraphs = reading.paragraphs(source.pages, self.reading)
+        info = DocumentInfo(
+            doc_id=source.doc_id,
+            file=str(path),
+            pages=len(source.pages),
+            page_sources=[page.source for page in source.pages],
+        )
+        document = extract.extract(paragraphs, grids, info, self.extract)
+        document.tables = [table_out(grid) for grid in grids]
+        document.checks = checks.run(document)
+        return confidence.score(document, self.confidence)
+
+    def _read_page(self, page: Page, engine: tables.TableEngine) -> None:
+        page.tables = engine.recognise(page)
+        page.lines = reading.build_lines(page, self.reading)
+
+
+def table_out(table: Table) -> TableOut:
+    """The contract's grid for an internal table."""
+    return TableOut.model_validate(
+        {
+            "page": table.page,
+            "bbox": list(table.bbox),
+            "n_rows": table.n_rows,
+            "n_cols": table.n_cols,
+            "pages": table.pages or [table.page],
+            "cells": [
+                {
+                    "row": c.row,
+                    "col": c.col,
+                    "rowspan": c.rowspan,
+                    "colspan": c.colspan,
+                    "text": c.text,
+                    "bbox": [round(v, 2) for v in c.bbox],
+                    "confidence": round(c.confidence, 4),
+                    "page": c.page,
+                }
+                for c in table.cells
+            ],
+        }
+    )
