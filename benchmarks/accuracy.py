@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pdfplumber  # noqa: E402
+import pdfplumber
 
-from pipeline.evaluate import evaluate, summarise  # noqa: E402
-from pipeline.flow import Pipeline  # noqa: E402
-from tests.corpus.generate import generate  # noqa: E402
+from pipeline.evaluate import evaluate, summarise
+from pipeline.flow import Pipeline
+from tests.corpus.generate import generate
 
 
 def main() -> None:

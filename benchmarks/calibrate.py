@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.confidence import fit_calibration  # noqa: E402
-from pipeline.evaluate import evaluate, summarise  # noqa: E402
-from pipeline.flow import Pipeline  # noqa: E402
-from tests.corpus.generate import generate  # noqa: E402
+from pipeline.confidence import fit_calibration
+from pipeline.evaluate import evaluate, summarise
+from pipeline.flow import Pipeline
+from tests.corpus.generate import generate
 
 DEFAULT_SEEDS = list(range(20_001, 20_021))  # disjoint from the seeds the tests use
 
