@@ -41,7 +41,7 @@ class Pipeline:
         engine = tables.get_engine(self.tables)
         for page in source.pages:
             self._read_page(page, engine)
-        grids = tables.stitch([page.tables for page in source.pages])
+        grids = tables.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
         paragraphs = reading.paragraphs(source.pages, self.reading)
         info = DocumentInfo(
             doc_id=source.doc_id,

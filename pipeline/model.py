@@ -95,8 +95,10 @@ class TableCell:
     page: int
     char_boxes: list[BBox] = field(default_factory=list)
     char_conf: list[float] = field(default_factory=list)
-    # True for a cell in the first row of a table's continuation on a new page
-    # that carries on a merged cell split by the page break (see tables.stitch).
+    # Set on an empty cell in the first row of a table's continuation on a new
+    # page, under a cell of the same columns: it may be the rest of a merged
+    # cell cut by the page break (see tables.stitch), so a reader can carry
+    # the label above down.  Geometry cannot tell it from a blank cell.
     continues_above: bool = False
 
 
@@ -201,6 +203,10 @@ class Field(BaseModel):
 class Figure(Field):
     key: str
     label: str
+    # The label phrase as it stood in the text (本年收入合计 / 本年收入).
+    mention: str | None = None
+    # Other places stating the same key; the checks compare their values.
+    alternates: list[Figure] = PydField(default_factory=list)
 
 
 class ExpenditureItem(BaseModel):

@@ -86,9 +86,7 @@ def group_into_lines(chars: list[Char]) -> list[list[Char]]:
     return lines
 
 
-def line_run(
-    chars: list[Char], page: int, *, space_gap: float = 0.3, number_gap: float = 1.0
-) -> TextRun:
+def line_run(chars: list[Char], page: int, *, space_gap: float = 0.3, number_gap: float = 1.0) -> TextRun:
     """One line's chars (left to right) as text; ``space_gap``/``number_gap``
     are the gaps, in multiples of the font size, that make a space between
     Latin words and inside a number respectively."""

@@ -1,0 +1,329 @@
+"""Open a PDF: identity, per-page text layer and ruling lines, page routing.
+
+Entry point: ``open_pdf(path, options) -> Source``.
+
+The text layer and the vector paths are read through pypdfium2's raw ctypes
+bindings: the helper objects cost several Python calls per character, and a
+report page holds one to two thousand characters.  Coordinates are turned
+into top-left-origin points here, once, so every later stage shares them.
+
+A page whose text layer is missing or implausible (private-use glyphs,
+replacement characters, Latin garbage from a broken ToUnicode map) gets
+``source="ocr"`` and no characters; the OCR stages read it from its image.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.model import BBox, Char, Page, Segment, Source
+
+
+class IngestError(Exception):
+    """The file cannot be read as a PDF; the message names file and reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    min_chars: int = 10  # fewer chars than this: a scan (or a blank page)
+    min_plausible_share: float = 0.85  # share of CJK/digits/punctuation needed
+    min_cjk_share_for_latin: float = 0.05  # Latin counts as plausible only beside Chinese
+    max_rule_thickness: float = 2.5  # a filled box thinner than this is a drawn line
+    min_rule_length: float = 3.0  # shorter strokes are glyph parts or ticks, not rules
+    read_form_xobjects: bool = True  # look for rules inside form XObjects too
+    require_eof_marker: bool = True  # no %%EOF at the end: the file was cut short
+
+
+def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
+    """Read ``path`` into a ``Source``; raises ``IngestError`` when it is not a
+    readable PDF (not a PDF, empty, truncated, damaged, password-protected)."""
+    options = options or IngestOptions()
+    data = _read_bytes(path)
+    _check_container(path, data, options)
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise IngestError(f"{path}: {_load_failure(error)}") from None
+    try:
+        if len(document) == 0:
+            raise IngestError(f"{path}: the PDF has no pages")
+        pages = [_read_page(document.raw, index, str(path), options) for index in range(len(document))]
+    finally:
+        document.close()
+    return Source(path=str(path), doc_id="sha256:" + hashlib.sha256(data).hexdigest(), pages=pages)
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
+
+
+def _check_container(path: str | Path, data: bytes, options: IngestOptions) -> None:
+    if not data:
+        raise IngestError(f"{path}: empty file")
+    # The spec lets the header sit anywhere in the first 1024 bytes.
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError(f"{path}: not a PDF (no %PDF- header)")
+    # pdfium silently rebuilds a cut-off file from what is left, which would
+    # drop pages without a word; a missing trailer is the tell.
+    if options.require_eof_marker and b"%%EOF" not in data[-2048:]:
+        raise IngestError(f"{path}: truncated PDF (no %%EOF trailer)")
+
+
+def _load_failure(error: pdfium.PdfiumError) -> str:
+    code = getattr(error, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        return "encrypted PDF (a password is required)"
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return "encrypted PDF (unsupported security handler)"
+    if code == pdfium_c.FPDF_ERR_FORMAT:
+        return "damaged or truncated PDF (cannot parse)"
+    return f"cannot open PDF ({error})"
+
+
+# --------------------------------------------------------------------------
+# One page
+# --------------------------------------------------------------------------
+
+
+def _read_page(raw_document, index: int, file: str, options: IngestOptions) -> Page:
+    raw_page = pdfium_c.FPDF_LoadPage(raw_document, index)
+    if not raw_page:
+        raise IngestError(f"{file}: page {index + 1} cannot be loaded (damaged PDF)")
+    try:
+        frame = _PageFrame.of(raw_page)
+        chars, unmapped = _read_chars(raw_page, frame)
+        rules = _read_rules(raw_page, frame, options)
+    finally:
+        pdfium_c.FPDF_ClosePage(raw_page)
+    page = Page(number=index + 1, width=frame.width, height=frame.height, source="text", rules=rules, file=file)
+    if usable_text_layer(chars, options, unmapped):
+        page.chars = chars
+    else:
+        page.source = "ocr"
+    return page
+
+
+@dataclass(frozen=True, slots=True)
+class _PageFrame:
+    """The visible page box in PDF user space, to flip y and drop offsets."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @classmethod
+    def of(cls, raw_page) -> _PageFrame:
+        box = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDF_GetPageBoundingBox(raw_page, ctypes.byref(box)):
+            return cls(box.left, box.top, box.right - box.left, box.top - box.bottom)
+        width = pdfium_c.FPDF_GetPageWidthF(raw_page)
+        height = pdfium_c.FPDF_GetPageHeightF(raw_page)
+        return cls(0.0, height, width, height)
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
+        return (left - self.left, self.top - top, right - self.left, self.top - bottom)
+
+
+def _read_chars(raw_page, frame: _PageFrame) -> tuple[list[Char], int]:
+    """Visible chars with loose boxes (font ascent to descent, so every char
+    of a line shares its vertical extent) and the count of unmappable ones."""
+    text_page = pdfium_c.FPDFText_LoadPage(raw_page)
+    if not text_page:
+        return [], 0
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_size = pdfium_c.FPDFText_GetFontSize
+    has_map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    chars: list[Char] = []
+    unmapped = 0
+    try:
+        for i in range(pdfium_c.FPDFText_CountChars(text_page)):
+            code = get_unicode(text_page, i)
+            # Whitespace (pdfium's generated spaces and line breaks included)
+            # is dropped: spacing is decided from geometry in textlines.
+            if code <= 0x20 or code in (0xA0, 0x3000, 0xFEFF) or 0x2000 <= code <= 0x200B:
+                continue
+            if has_map_error(text_page, i) == 1:
+                unmapped += 1
+            get_box(text_page, i, rect_ref)
+            chars.append(
+                Char(
+                    text=chr(code),
+                    bbox=frame.box(rect.left, rect.bottom, rect.right, rect.top),
+                    size=get_size(text_page, i),
+                )
+            )
+    finally:
+        pdfium_c.FPDFText_ClosePage(text_page)
+    return chars, unmapped
+
+
+def usable_text_layer(chars: list[Char], options: IngestOptions | None = None, unmapped: int = 0) -> bool:
+    """Whether a page's chars are real text rather than a scan's stray
+    characters or mojibake; ``unmapped`` counts glyphs pdfium could not map."""
+    options = options or IngestOptions()
+    if len(chars) < options.min_chars:
+        return False
+    counts = {"cjk": 0, "plain": 0, "latin": 0, "bad": 0}
+    for char in chars:
+        counts[_char_class(char.text)] += 1
+    n = len(chars)
+    plausible = counts["cjk"] + counts["plain"]
+    # A Chinese report whose page reads as pure Latin is the classic symptom
+    # of a font with a broken ToUnicode map, so letters only count beside CJK.
+    if counts["cjk"] >= options.min_cjk_share_for_latin * n:
+        plausible += counts["latin"]
+    plausible -= unmapped
+    return plausible >= options.min_plausible_share * n
+
+
+def _char_class(ch: str) -> str:
+    """Class of a char: "cjk", "plain" (digits, punctuation), "latin" (letters) or "bad"."""
+    code = ord(ch)
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
+        return "cjk"
+    if ch.isascii():
+        if ch.isalpha():
+            return "latin"
+        return "plain" if ch.isprintable() else "bad"
+    if 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF:
+        return "plain"  # CJK punctuation, full-width forms
+    if 0x2000 <= code <= 0x2BFF:
+        return "plain"  # general punctuation, arrows, maths, ①, ■
+    if 0xFE30 <= code <= 0xFE4F or code in (0x00B7, 0x00D7, 0x00F7, 0x00B0, 0x00B1):
+        return "plain"
+    return "bad"  # private use, replacement char, controls, stray scripts
+
+
+# --------------------------------------------------------------------------
+# Ruling lines from vector paths
+# --------------------------------------------------------------------------
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _read_rules(raw_page, frame: _PageFrame, options: IngestOptions) -> list[Segment]:
+    rules: list[Segment] = []
+    count = pdfium_c.FPDFPage_CountObjects(raw_page)
+    objects = (pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(count))
+    _collect_rules(objects, _IDENTITY, frame, options, rules)
+    return rules
+
+
+def _collect_rules(objects, outer: _Matrix, frame: _PageFrame, options: IngestOptions, rules: list[Segment]) -> None:
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            _path_rules(obj, _compose(_object_matrix(obj), outer), frame, options, rules)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and options.read_form_xobjects:
+            inner = _compose(_object_matrix(obj), outer)
+            n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            _collect_rules((pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n)), inner, frame, options, rules)
+
+
+def _object_matrix(obj) -> _Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    """``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _path_rules(obj, matrix: _Matrix, frame: _PageFrame, options: IngestOptions, rules: list[Segment]) -> None:
+    """Rules drawn by one path object.
+
+    Tables come as stroked lines, stroked rectangles (cell borders) or thin
+    filled rectangles (word processors draw 0.5pt rules that way); curves
+    are never rules, so a subpath with a curve is skipped.
+    """
+    fill_mode = ctypes.c_int()
+    stroke = ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+    for points, closed in _subpaths(obj, matrix, frame):
+        box = _axis_rectangle(points)
+        if box is not None and min(box[2] - box[0], box[3] - box[1]) <= options.max_rule_thickness:
+            _add_rule(_centre_line(box), options, rules)
+        elif stroke.value:
+            ring = [*points, points[0]] if closed else points
+            for (x0, y0), (x1, y1) in pairwise(ring):
+                _add_rule(Segment(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), options, rules)
+
+
+def _subpaths(obj, matrix: _Matrix, frame: _PageFrame):
+    """(points in top-left page coordinates, closed) per straight subpath."""
+    a, b, c, d, e, f = matrix
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    points: list[tuple[float, float]] = []
+    closed = straight = False
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if straight and len(points) > 1:
+                yield points, closed
+            points, closed, straight = [], False, True
+        elif kind != pdfium_c.FPDF_SEGMENT_LINETO:
+            straight = False
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        px = a * x.value + c * y.value + e
+        py = b * x.value + d * y.value + f
+        points.append((px - frame.left, frame.top - py))
+        closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+    if straight and len(points) > 1:
+        yield points, closed
+
+
+def _axis_rectangle(points: list[tuple[float, float]]) -> BBox | None:
+    """The box of a closed four-corner axis-aligned path, else None."""
+    corners = points[:-1] if len(points) == 5 and points[0] == points[-1] else points
+    if len(corners) != 4:
+        return None
+    xs = {round(p[0], 1) for p in corners}
+    ys = {round(p[1], 1) for p in corners}
+    if len(xs) > 2 or len(ys) > 2:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _centre_line(box: BBox) -> Segment:
+    x0, y0, x1, y1 = box
+    if x1 - x0 >= y1 - y0:
+        middle = (y0 + y1) / 2
+        return Segment(x0, middle, x1, middle)
+    middle = (x0 + x1) / 2
+    return Segment(middle, y0, middle, y1)
+
+
+def _add_rule(segment: Segment, options: IngestOptions, rules: list[Segment]) -> None:
+    """Keep axis-aligned segments long enough to be rules."""
+    width = segment.x1 - segment.x0
+    height = segment.y1 - segment.y0
+    if min(width, height) > options.max_rule_thickness or max(width, height) < options.min_rule_length:
+        return
+    if width >= height:
+        middle = (segment.y0 + segment.y1) / 2
+        rules.append(Segment(segment.x0, middle, segment.x1, middle))
+    else:
+        middle = (segment.x0 + segment.x1) / 2
+        rules.append(Segment(middle, segment.y0, middle, segment.y1))
