@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
-  fonts-cwtex-fs fonts-wqy-zenhei poppler-utils
+  fonts-cwtex-fs fonts-wqy-zenhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim
 )
 
 missing=()
@@ -27,9 +27,9 @@ fi
 requirements=requirements.txt
 [ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(sha256sum requirements*.txt | sha256sum | cut -c1-16)-$(basename $requirements)"
+stamp=".venv/.installed-$(sha256sum requirements*.txt constraints.txt | sha256sum | cut -c1-16)-$(basename $requirements)"
 if [ ! -e "$stamp" ]; then
   echo "setup: installing Python packages from $requirements"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements" -c constraints.txt
   touch "$stamp"
 fi

