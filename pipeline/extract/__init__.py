@@ -1,0 +1,59 @@
+"""Chinese-text rules: paragraphs and table grids in, contract records out.
+
+``extract`` is the stage's one entry point.  It splits the paragraphs into
+the report's sections, reads the document header, the keyed figures, the
+具体情况 items and 结构情况 class totals from running text, and one
+performance record per 绩效自评表 grid.  Rules are data in
+``configs/rules/*.yaml``, compiled once per rules directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import resolve_path
+from pipeline.extract.builders import paragraph_from_text, paragraphs_from_text, table_from_grid
+from pipeline.extract.document import read_document_info
+from pipeline.extract.figures import extract_figures
+from pipeline.extract.items import extract_class_totals, extract_items
+from pipeline.extract.performance import extract_performance
+from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
+from pipeline.extract.sections import split_sections
+from pipeline.model import Document, DocumentInfo, Paragraph, Table
+
+__all__ = [
+    "ExtractOptions",
+    "extract",
+    "paragraph_from_text",
+    "paragraphs_from_text",
+    "table_from_grid",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    # configs/rules by default; a relative path is taken from the project root.
+    rules_dir: str | Path = DEFAULT_RULES_DIR
+
+
+def extract(
+    paragraphs: list[Paragraph],
+    tables: list[Table],
+    info: DocumentInfo,
+    options: ExtractOptions | None = None,
+) -> Document:
+    """The contract's records for one report.
+
+    ``tables`` are read for performance records only; the grids themselves
+    and the checks are added by the flow.
+    """
+    rules = load_rules(resolve_path((options or ExtractOptions()).rules_dir))
+    blocks = split_sections(paragraphs, rules.parts)
+    return Document(
+        document=read_document_info(paragraphs, info, rules),
+        figures=extract_figures(blocks, rules),
+        expenditure_items=extract_items(blocks, rules),
+        class_totals=extract_class_totals(blocks, rules),
+        performance=extract_performance(tables, rules),
+    )

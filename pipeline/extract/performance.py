@@ -1,0 +1,184 @@
+"""Performance records from 项目支出绩效自评表 / 整体支出绩效自评表 grids.
+
+A table is one of these by its content — a name label (项目名称, 单位名称)
+and an indicator header (一级指标 … 三级指标) — never by position.  Columns
+are found by their header labels (``configs/rules/performance.yaml``), since
+their order and number vary between forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipeline import normalize
+from pipeline.extract.fields import field_from_cell
+from pipeline.extract.rules import PerformanceRules, Rules, compact
+from pipeline.model import Field, FundRow, Indicator, Performance, Table, TableCell
+from pipeline.normalize import Normalized
+
+Normalizer = Callable[[str], Normalized]
+
+
+class _Grid:
+    """A table with the compact text of each cell, for label lookups."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.rows = table.rows()
+        self.labels = {id(cell): compact(cell.text) for cell in table.cells}
+
+    def label(self, cell: TableCell | None) -> str:
+        return self.labels[id(cell)] if cell is not None else ""
+
+    def find(self, labels: frozenset[str] | dict[str, str]) -> TableCell | None:
+        """The first cell (reading order) whose text is one of ``labels``."""
+        for row in self.rows:
+            for cell in row:
+                if self.label(cell) in labels:
+                    return cell
+        return None
+
+    def header_row(self, columns: dict[str, str], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+        """The first row naming every required column; column name -> grid column."""
+        for index, row in enumerate(self.rows):
+            found: dict[str, int] = {}
+            for cell in row:
+                name = columns.get(self.label(cell))
+                if name is not None and name not in found:
+                    found[name] = cell.col
+            if all(name in found for name in required):
+                return index, found
+        return None
+
+    def right_of(self, cell: TableCell) -> TableCell | None:
+        """The first non-empty cell to the right of a label cell, same row."""
+        col = cell.col + cell.colspan
+        while col < self.table.n_cols:
+            neighbour = self.table.cell_at(cell.row, col)
+            if neighbour is None:
+                col += 1
+                continue
+            if self.label(neighbour):
+                return neighbour
+            col = neighbour.col + neighbour.colspan
+        return None
+
+    def row_has(self, row: int, labels: frozenset[str] | dict[str, str]) -> bool:
+        return any(self.label(cell) in labels for cell in self.rows[row])
+
+
+def _cell_field(cell: TableCell | None, normalizer: Normalizer, rules: Rules, *, carried: bool = False) -> Field:
+    if cell is None or normalize.is_empty_cell(cell.text):
+        return Field()
+    return field_from_cell(normalizer(cell.text), cell, rules.confidence, carried=carried)
+
+
+def _labelled_value(grid: _Grid, labels: frozenset[str] | dict[str, str], rules: Rules) -> Field:
+    label_cell = grid.find(labels)
+    value_cell = grid.right_of(label_cell) if label_cell is not None else None
+    return _cell_field(value_cell, normalize.text, rules)
+
+
+def _below(grid: _Grid, labels: frozenset[str], rules: Rules) -> Field:
+    """Goal text: the cell under its header cell."""
+    header = grid.find(labels)
+    if header is None:
+        return Field()
+    return _cell_field(grid.table.cell_at(header.row + header.rowspan, header.col), normalize.text, rules)
+
+
+def _funds(grid: _Grid, rules: Rules, stop_labels: frozenset[str]) -> list[FundRow]:
+    perf = rules.performance
+    located = grid.header_row(perf.fund_columns, perf.fund_required)
+    if located is None:
+        return []
+    header_row, columns = located
+    first_value_col = min(columns.values())
+    funds: list[FundRow] = []
+    for row in range(header_row + 1, grid.table.n_rows):
+        if grid.row_has(row, stop_labels):
+            break
+        # The label is the rightmost cell of this row left of the values; a
+        # cell spanning down from the header row ("项目资金(万元)") is not.
+        label_cells = [c for c in grid.rows[row] if c.col < first_value_col]
+        label = _cell_field(label_cells[-1] if label_cells else None, normalize.text, rules)
+        values = {
+            name: _cell_field(grid.table.cell_at(row, col), normalize.fund_cell, rules) for name, col in columns.items()
+        }
+        if label.value is None and all(v.value is None for v in values.values()):
+            continue
+        money = {name: values.get(name, Field()) for name in FundRow.model_fields if name != "label"}
+        funds.append(FundRow(label=label, **money))
+    return funds
+
+
+_INDICATOR_NORMALIZERS: dict[str, Normalizer] = {
+    "level1": normalize.text,
+    "level2": normalize.text,
+    "level3": normalize.text,
+    "target": normalize.indicator_value,
+    "actual": normalize.indicator_value,
+    "weight": normalize.fund_cell,
+    "score": normalize.fund_cell,
+    "deviation_reason": normalize.text,
+}
+_CARRIED_LEVELS = ("level1", "level2")
+
+
+def _indicators(grid: _Grid, perf: PerformanceRules, rules: Rules) -> tuple[list[Indicator], Field]:
+    """Indicator rows and the 总分 score."""
+    located = grid.header_row(perf.indicator_columns, perf.indicator_required)
+    if located is None:
+        return [], Field()
+    header_row, columns = located
+    indicators: list[Indicator] = []
+    carried: dict[str, Field] = {}
+    for row in range(header_row + 1, grid.table.n_rows):
+        if grid.row_has(row, perf.total_row):
+            score_col = columns.get("score")
+            score_cell = grid.table.cell_at(row, score_col) if score_col is not None else None
+            return indicators, _cell_field(score_cell, normalize.fund_cell, rules)
+        fields = {
+            name: _cell_field(grid.table.cell_at(row, columns[name]) if name in columns else None, normalizer, rules)
+            for name, normalizer in _INDICATOR_NORMALIZERS.items()
+        }
+        if all(fields[name].value is None for name in ("level3", "target", "actual")):
+            continue
+        for name in _CARRIED_LEVELS:
+            # A merged cell the table stage did not see as a span: carry the
+            # level from the row above, a little less surely.
+            if fields[name].value is None and name in carried:
+                fields[name] = carried[name].model_copy(
+                    update={"confidence": round(carried[name].confidence * rules.confidence.carried_level, 4)}
+                )
+            carried[name] = fields[name]
+        indicators.append(Indicator(**fields))
+    return indicators, Field()
+
+
+def _performance(table: Table, rules: Rules) -> Performance | None:
+    perf = rules.performance
+    grid = _Grid(table)
+    name_cell = grid.find(perf.scope_by_name_label)
+    if name_cell is None or grid.header_row(perf.indicator_columns, perf.indicator_required) is None:
+        return None
+    supervisor = {label for label, name in perf.header_fields.items() if name == "supervisor"}
+    implementer = {label for label, name in perf.header_fields.items() if name == "implementer"}
+    indicator_labels = frozenset(label for label, name in perf.indicator_columns.items() if name == "level1")
+    indicators, total_score = _indicators(grid, perf, rules)
+    return Performance(
+        scope=perf.scope_by_name_label[grid.label(name_cell)],
+        name=_cell_field(grid.right_of(name_cell), normalize.text, rules),
+        supervisor=_labelled_value(grid, frozenset(supervisor), rules),
+        implementer=_labelled_value(grid, frozenset(implementer), rules),
+        funds=_funds(grid, rules, perf.goal_expected | indicator_labels),
+        goal_expected=_below(grid, perf.goal_expected, rules),
+        goal_actual=_below(grid, perf.goal_actual, rules),
+        indicators=indicators,
+        total_score=total_score,
+    )
+
+
+def extract_performance(tables: list[Table], rules: Rules) -> list[Performance]:
+    """One record per performance table, in the order the tables come."""
+    return [record for table in tables if (record := _performance(table, rules)) is not None]
