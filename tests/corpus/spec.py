@@ -60,6 +60,8 @@ class Style:
     thousands: bool = True  # 3,369.63 vs 3369.63
     page_numbers: bool = True
     header_text: str | None = None
+    page_number_format: str = "第 {n} 页"  # or "- {n} -"
+    heading_font: str = "hei"  # font key of level-0/1 headings and table titles
 
 
 @dataclass
