@@ -17,7 +17,7 @@ F1_BAR = 0.99
 @pytest.fixture(scope="module")
 def evaluation(tmp_path_factory, pipeline, seeds_dir) -> Evaluation:
     out = tmp_path_factory.mktemp("corpus")
-    pdfs = generate(out, SYNTHETIC_SEEDS, seeds_dir=seeds_dir)
+    pdfs = generate(out, SYNTHETIC_SEEDS, kinds=("final_account", "overall_performance_report"), seeds_dir=seeds_dir)
     results = []
     for pdf in pdfs:
         truth = json.loads(Path(pdf).with_suffix(".truth.json").read_text(encoding="utf-8"))
