@@ -45,7 +45,7 @@ def extract_command(args: argparse.Namespace) -> int:
             document = pipeline.run(path)
         except Exception as exc:  # one broken PDF never stops a batch
             failures += 1
-            print(f"error: {path}: {_one_line(exc)}", file=sys.stderr)
+            print(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
             continue
         target = write_json(document, args.out, _unique_stem(path, used_stems))
         print(_summary(path, target, document, time.perf_counter() - started))
@@ -93,10 +93,11 @@ def _summary(path: Path, target: Path, document: Document, seconds: float) -> st
     )
 
 
-def _one_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    message = text[0] if text else ""
-    return message if message else type(exc).__name__
+def _reason(exc: Exception, path: Path) -> str:
+    """The first line of the error, without the file name the error may already carry."""
+    lines = str(exc).strip().splitlines()
+    message = lines[0].removeprefix(f"{path}: ") if lines else ""
+    return message or type(exc).__name__
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -29,6 +29,8 @@ def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     config = _read_yaml(DEFAULT_CONFIG)
     if path is not None:
         for section, values in _read_yaml(Path(path)).items():
+            if values is not None and not isinstance(values, dict):
+                raise ConfigError(f"{path}: section '{section}' must be a mapping of options")
             config.setdefault(section, {}).update(values or {})
     return config
 

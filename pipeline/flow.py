@@ -6,12 +6,13 @@ one module with one entry point.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import checks, confidence, extract, ingest, reading, tables
-from .config import load_config, options_for
+from .config import ConfigError, load_config, options_for
 from .model import Document, DocumentInfo, Page, Table, TableOut
 
 
@@ -27,14 +28,23 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, config: dict[str, dict[str, Any]] | None = None) -> Pipeline:
+        """Options for every stage; a bad key or engine name raises ConfigError here, before any file."""
         config = config if config is not None else load_config()
-        return cls(
+        unknown = sorted(set(config) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise ConfigError(f"configs: unknown section(s): {', '.join(unknown)}")
+        pipeline = cls(
             ingest=options_for(ingest.IngestOptions, config, "ingest"),
             reading=options_for(reading.ReadingOptions, config, "reading"),
             tables=options_for(tables.TableOptions, config, "tables"),
             extract=options_for(extract.ExtractOptions, config, "extract"),
             confidence=options_for(confidence.ConfidenceOptions, config, "confidence"),
         )
+        try:
+            tables.get_engine(pipeline.tables)
+        except ValueError as exc:
+            raise ConfigError(f"configs: {exc}") from None
+        return pipeline
 
     def run(self, path: str | Path) -> Document:
         source = ingest.open_pdf(path, self.ingest)
