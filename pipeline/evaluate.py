@@ -120,65 +120,67 @@ def _figures(document: Document, truth: dict[str, Any]) -> Iterator[FieldResult]
 
 
 def _items(document: Document, truth: list[dict[str, Any]]) -> Iterator[FieldResult]:
-    def identity(budget: str, lei: Any, kuan: Any, xiang: Any) -> tuple:
-        return (budget, *(_canonical(v) for v in (lei, kuan, xiang)))
-
-    pred_keys = [identity(i.budget, i.lei.value, i.kuan.value, i.xiang.value) for i in document.expenditure_items]
-    truth_keys = [identity(t["budget"], t["lei"], t["kuan"], t["xiang"]) for t in truth]
-    for p, t in align(pred_keys, truth_keys):
-        item = document.expenditure_items[p] if p is not None else None
-        record = truth[t] if t is not None else {}
-        path = f"expenditure_items[{p if p is not None else '-'}]"
-        for name in ITEM_FIELDS:
-            got = getattr(item, name) if item is not None else None
-            yield _compare("expenditure_items", f"{path}.{name}", got, record.get(name))
+    yield from _records(
+        "expenditure_items",
+        "expenditure_items",
+        document.expenditure_items,
+        truth,
+        ("budget", "lei", "kuan", "xiang"),
+        ITEM_FIELDS,
+    )
 
 
 def _class_totals(document: Document, truth: list[dict[str, Any]]) -> Iterator[FieldResult]:
-    pred_keys = [(c.budget, _canonical(c.lei.value)) for c in document.class_totals]
-    truth_keys = [(t["budget"], _canonical(t["lei"])) for t in truth]
-    for p, t in align(pred_keys, truth_keys):
-        total = document.class_totals[p] if p is not None else None
-        record = truth[t] if t is not None else {}
-        for name in CLASS_FIELDS:
-            got = getattr(total, name) if total is not None else None
-            yield _compare("class_totals", f"class_totals[{p}].{name}", got, record.get(name))
+    yield from _records("class_totals", "class_totals", document.class_totals, truth, ("budget", "lei"), CLASS_FIELDS)
 
 
 def _performance(document: Document, truth: list[dict[str, Any]]) -> Iterator[FieldResult]:
-    pred_keys = [(p.scope, _canonical(p.name.value)) for p in document.performance]
-    truth_keys = [(t["scope"], _canonical(t.get("name"))) for t in truth]
-    for p, t in align(pred_keys, truth_keys):
-        perf = document.performance[p] if p is not None else None
-        record = truth[t] if t is not None else {}
+    for p, perf, record in _aligned(document.performance, truth, ("scope", "name")):
         path = f"performance[{p}]"
         for name in PERF_FIELDS:
-            got = getattr(perf, name) if perf is not None else None
-            yield _compare("performance", f"{path}.{name}", got, record.get(name))
-        yield from _rows(
-            "performance", f"{path}.funds", perf.funds if perf else [], record.get("funds", []), FUND_FIELDS, "label"
-        )
-        yield from _rows(
+            yield _compare("performance", f"{path}.{name}", _get(perf, name), record.get(name))
+        funds = perf.funds if perf else []
+        indicators = perf.indicators if perf else []
+        yield from _records("performance", f"{path}.funds", funds, record.get("funds", []), ("label",), FUND_FIELDS)
+        yield from _records(
             "performance_indicators",
             f"{path}.indicators",
-            perf.indicators if perf else [],
+            indicators,
             record.get("indicators", []),
+            ("level3",),
             INDICATOR_FIELDS,
-            "level3",
         )
 
 
-def _rows(
-    section: str, path: str, predicted: Sequence[Any], truth: list[dict[str, Any]], names: Sequence[str], key: str
+def _records(
+    section: str,
+    path: str,
+    predicted: Sequence[Any],
+    truth: list[dict[str, Any]],
+    identity: Sequence[str],
+    names: Sequence[str],
 ) -> Iterator[FieldResult]:
-    pred_keys = [_canonical(getattr(row, key).value) for row in predicted]
-    truth_keys = [_canonical(row.get(key)) for row in truth]
-    for p, t in align(pred_keys, truth_keys):
-        row = predicted[p] if p is not None else None
-        record = truth[t] if t is not None else {}
+    """Align records by their identity fields, then compare each named field."""
+    for p, row, record in _aligned(predicted, truth, identity):
         for name in names:
-            got = getattr(row, name) if row is not None else None
-            yield _compare(section, f"{path}[{p}].{name}", got, record.get(name))
+            yield _compare(section, f"{path}[{p}].{name}", _get(row, name), record.get(name))
+
+
+def _aligned(
+    predicted: Sequence[Any], truth: list[dict[str, Any]], identity: Sequence[str]
+) -> Iterator[tuple[int | None, Any, dict[str, Any]]]:
+    pred_keys = [tuple(_canonical(_value(_get(row, name))) for name in identity) for row in predicted]
+    truth_keys = [tuple(_canonical(record.get(name)) for name in identity) for record in truth]
+    for p, t in align(pred_keys, truth_keys):
+        yield p, predicted[p] if p is not None else None, truth[t] if t is not None else {}
+
+
+def _get(record: Any, name: str) -> Any:
+    return getattr(record, name) if record is not None else None
+
+
+def _value(item: Any) -> Any:
+    return item.value if isinstance(item, Field) else item
 
 
 def align(predicted: Sequence[Any], truth: Sequence[Any]) -> list[tuple[int | None, int | None]]:
@@ -198,9 +200,8 @@ def align(predicted: Sequence[Any], truth: Sequence[Any]) -> list[tuple[int | No
 
 
 def _compare(section: str, path: str, predicted: Field | None, truth: Any) -> FieldResult:
-    value = predicted.value if predicted is not None else None
     confidence = predicted.confidence if predicted is not None else None
-    return FieldResult(section, path, value, truth, confidence)
+    return FieldResult(section, path, _value(predicted), truth, confidence)
 
 
 def _score_one(result: FieldResult) -> Score:
