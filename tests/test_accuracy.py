@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluate import Evaluation, evaluate, summarise
+from pipeline.model import Document
 from tests.corpus.generate import generate
 
 SYNTHETIC_SEEDS = [101, 102, 103, 104, 105]
@@ -15,14 +16,18 @@ F1_BAR = 0.99
 
 
 @pytest.fixture(scope="module")
-def evaluation(tmp_path_factory, pipeline, seeds_dir) -> Evaluation:
+def extracted(tmp_path_factory, pipeline, seeds_dir) -> list[tuple[Document, dict]]:
     out = tmp_path_factory.mktemp("corpus")
     pdfs = generate(out, SYNTHETIC_SEEDS, kinds=("final_account", "overall_performance_report"), seeds_dir=seeds_dir)
-    results = []
-    for pdf in pdfs:
-        truth = json.loads(Path(pdf).with_suffix(".truth.json").read_text(encoding="utf-8"))
-        results.append(evaluate(pipeline.run(pdf), truth))
-    return summarise(results)
+    return [
+        (pipeline.run(pdf), json.loads(Path(pdf).with_suffix(".truth.json").read_text(encoding="utf-8")))
+        for pdf in pdfs
+    ]
+
+
+@pytest.fixture(scope="module")
+def evaluation(extracted) -> Evaluation:
+    return summarise(evaluate(document, truth) for document, truth in extracted)
 
 
 @pytest.mark.parametrize(
@@ -41,3 +46,9 @@ def test_high_confidence_is_calibrated(evaluation: Evaluation) -> None:
     errors = [r for r in confident if not r.correct]
     assert confident
     assert len(errors) / len(confident) <= 0.01, errors[:10]
+
+
+def test_every_table_found_once_with_its_pages(extracted) -> None:
+    for document, truth in extracted:
+        assert [table.pages for table in document.tables] == truth["table_pages"], truth["name"]
+        assert len(document.tables) == truth["n_tables"]
