@@ -17,10 +17,35 @@ from pipeline import normalize
         ("-30.57", "-30.57", False),
         ("３，０６７．２２", "3067.22", False),  # full-width digits
         ("25", "25.00", False),
+        ("3，369.63", "3369.63", True),  # a full-width comma among ASCII digits: OCR
+        ("3369 .63", "3369.63", True),
     ],
 )
 def test_amount(raw: str, value: str, repaired: bool) -> None:
     assert normalize.amount(raw) == normalize.Normalized(value, repaired)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("3,369。63", "3369.63"),
+        ("O.00", "0.00"),
+        ("l0.5", "10.50"),
+        ("6395:02", "6395.02"),  # 150dpi-jpeg scan of the corpus
+    ],
+)
+def test_amount_with_a_misread_character(raw: str, value: str) -> None:
+    assert normalize.amount(raw) == normalize.Normalized(value, repaired=True, misread=True)
+
+
+def test_percentage_and_count_with_a_misread_character() -> None:
+    assert normalize.percentage("1O0.00%") == normalize.Normalized("100.00", repaired=True, misread=True)
+    assert normalize.count("1O") == normalize.Normalized(10, repaired=True, misread=True)
+    assert normalize.count("lO").value is None  # no digit at all: a word
+
+
+def test_amount_with_another_reading_keeps_the_literal_value_as_doubtful() -> None:
+    assert normalize.amount("3,36") == normalize.Normalized("336.00", doubtful=True)
 
 
 def test_amount_in_yuan_is_converted_to_wan() -> None:
@@ -91,6 +116,8 @@ def test_count_and_area() -> None:
         ("中国乌鲁木齐 SOS 儿童村", "中国乌鲁木齐SOS儿童村", False),
         ("乌鲁木齐市民政局（本级）", "乌鲁木齐市民政局（本级）", False),
         ("  ", None, False),
+        ("库尔勒市水务局(本级）", "库尔勒市水务局（本级）", True),  # OCR: one half read as ASCII
+        ("•预期目标", "预期目标", True),  # a scan speck
     ],
 )
 def test_text(raw: str, value: str | None, repaired: bool) -> None:
@@ -123,6 +150,7 @@ def test_class_name_drops_its_marker(raw: str, value: str) -> None:
         ("有效改善", "有效改善"),
         ("2024 年 10 月 31 日前", "2024 年 10 月 31 日前"),
         ("10. 21 万人", "10.21 万人"),  # seed 002 OCR
+        (">=9O%", ">=90%"),
         ("—", None),
     ],
 )
@@ -142,6 +170,9 @@ def test_indicator_value(raw: str, value: str | None) -> None:
         ("-", None, False),
         ("", None, False),
         ("／", None, False),
+        ("=", None, False),  # "-" as a scan reads it
+        ("一一", None, False),  # "——" likewise
+        ("１０．００分", "10.00", False),
     ],
 )
 def test_fund_cell(raw: str, value: str | None, repaired: bool) -> None:

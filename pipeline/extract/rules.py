@@ -18,12 +18,20 @@ import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from pipeline.normalize import DIRECTION_WORDS, fold
+from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, POINT_LOOKALIKES, fold
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "configs" / "rules"
 
-_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_COUNT = r"\d{1,3}(?:,\d{3})+|\d+"
+# Numbers as OCR may read them (docs/ocr-damage.md): a look-alike letter for
+# a digit ("O.00"), a look-alike point ("6395:02"), commas grouped wrongly
+# ("3,36"), but at least one real digit.  The rules only find the number;
+# ``normalize`` tells a clean reading from a repaired or a doubtful one, and
+# the confidence shows which.
+_DIGIT = rf"[\d{re.escape(''.join(DIGIT_LOOKALIKES))}]"
+_POINT = rf"[.{re.escape(''.join(POINT_LOOKALIKES))}]"
+_HAS_DIGIT = rf"(?={_DIGIT}*{_POINT}?\d)"
+_NUMBER = rf"-?{_HAS_DIGIT}{_DIGIT}+(?:,{_DIGIT}+)*(?:{_POINT}{_DIGIT}+)?"
+_COUNT = rf"{_HAS_DIGIT}{_DIGIT}+(?:,{_DIGIT}+)*"
 _DIRECTION = "|".join(DIRECTION_WORDS)
 _VALUE_BY_TYPE = {
     "amount": _NUMBER,
@@ -232,6 +240,9 @@ class ConfidenceFactors:
     exact_template: float
     tolerant_template: float
     repaired_number: float
+    misread_character: float
+    doubtful_reading: float
+    stray_mark: float
     broken_text: float
     joined_paragraphs: float
     table_cell: float

@@ -1,7 +1,8 @@
 """Paragraph text in the form rules are written for, with a way back.
 
-Rules match *folded, compact* text: full-width characters as ASCII and all
-whitespace removed, so ``年初 财政拨款结转和结余 148. 88 万元`` and
+Rules match *folded, compact* text: full-width characters as ASCII, all
+whitespace and the stray marks of a scan (``normalize.STRAY_MARK``) removed,
+so ``年初 财政拨款结转和结余 148. 88 万元``, ``本年支出·0.00 万元`` and
 ``年初财政拨款结转和结余148.88万元`` read alike.  ``TextStream`` keeps, for
 every character of that text, the paragraph and position it came from, so a
 match can be reported with the text as read, its page, box and confidence.
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.model import BBox, Paragraph, union_bbox
-from pipeline.normalize import fold
+from pipeline.normalize import STRAY_MARK, fold
 
 _CJK_SPACE_CJK = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
 
@@ -29,6 +30,7 @@ class Evidence:
     confidence: float  # minimum character confidence over the span
     broken_text: bool  # whitespace between two CJK characters inside the span
     joined: bool  # the span runs over a paragraph break
+    stray_marks: bool  # a scan speck read as a mark was skipped inside the span
 
 
 class TextStream:
@@ -41,8 +43,10 @@ class TextStream:
         self._position_of: list[int] = []
         self.paragraph_ends: list[int] = []  # compact index just past each paragraph
         for index, paragraph in enumerate(self.paragraphs):
-            for position, char in enumerate(fold(paragraph.text)):
-                if not char.isspace():
+            folded = fold(paragraph.text)
+            stray = {match.start() for match in STRAY_MARK.finditer(folded)}
+            for position, char in enumerate(folded):
+                if not char.isspace() and position not in stray:
                     chars.append(char)
                     self._paragraph_of.append(index)
                     self._position_of.append(position)
@@ -94,4 +98,5 @@ class TextStream:
             confidence=confidence,
             broken_text=bool(_CJK_SPACE_CJK.search(source)),
             joined=len(segments) > 1,
+            stray_marks=bool(STRAY_MARK.search(source)),
         )
