@@ -16,7 +16,7 @@ rules hold for any font size or page format.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import median
 
@@ -121,7 +121,11 @@ def paragraphs(pages: list[Page], options: ReadingOptions | None = None) -> list
 
 def _mark_margins(pages: list[Page], options: ReadingOptions) -> None:
     """Kind "header"/"footer" for page numbers and for lines that repeat, in
-    the margin bands, across pages (digits ignored: "2024年…第3页")."""
+    the margin bands, across pages (digits ignored: "2024年…第3页").
+
+    A repeat must also be of about the same size: a running header often
+    repeats the document title, and the title itself must stay in the text.
+    """
 
     def band(line: Line, page: Page) -> RegionKind | None:
         if line.bbox[3] <= page.height * options.margin_band:
@@ -133,13 +137,22 @@ def _mark_margins(pages: list[Page], options: ReadingOptions) -> None:
     def shape(line: Line) -> str:
         return re.sub(r"\d+", "#", line.text.replace(" ", ""))
 
-    repeats: Counter[str] = Counter()
+    seen: dict[str, list[tuple[int, float]]] = defaultdict(list)  # shape -> (page, size)
     for page in pages:
-        repeats.update({shape(line) for line in page.lines if band(line, page)})
+        for line in page.lines:
+            if band(line, page):
+                seen[shape(line)].append((page.number, line.size))
+
+    def repeated(line: Line) -> bool:
+        pages_alike = {
+            number for number, size in seen[shape(line)] if abs(size - line.size) <= 0.15 * max(size, line.size)
+        }
+        return len(pages_alike) >= options.min_repeats
+
     for page in pages:
         for line in page.lines:
             kind = band(line, page)
-            if kind and (_PAGE_NUMBER.match(line.text) or repeats[shape(line)] >= options.min_repeats):
+            if kind and (_PAGE_NUMBER.match(line.text) or repeated(line)):
                 line.kind = kind
 
 

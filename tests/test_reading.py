@@ -152,3 +152,15 @@ def test_page_number_forms_are_footers() -> None:
     ]
     paragraphs(pages)
     assert [[line.kind for line in page.lines] for page in pages] == [["text", "footer"]] * 3
+
+
+def test_title_inside_the_header_band_stays_despite_a_running_header_of_the_same_text() -> None:
+    running_header = "昌吉市教育局（本级）2025年度部门决算公开说明"
+    first = _page(
+        1, [_chars(running_header, 100, 20, size=9), _chars(running_header, 60, 50, size=17), _chars(FULL, 72, 120)]
+    )
+    second = _page(2, [_chars(running_header, 100, 20, size=9), _chars(FULL, 72, 120)])
+    flow = paragraphs([first, second])
+    assert flow[0].kind == "title"
+    assert flow[0].text == running_header
+    assert [line.kind for line in first.lines] == ["header", "text", "text"]
