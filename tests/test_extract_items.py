@@ -185,6 +185,24 @@ def test_item_broken_over_a_page_is_read_whole() -> None:
     assert item.change.confidence < 1.0  # read across a paragraph break
 
 
+def test_numbered_reason_continued_in_the_next_paragraph_stays_whole() -> None:
+    text = (
+        "（三）一般公共预算财政拨款支出决算具体情况\n"
+        "1.社会保障和就业支出(类)就业补助(款)其他就业补助支出(项):支出决算数为2,862.29万元，"
+        "比上年决算增加1,647.69万元，增长135.66%，主要原因是：1.本年度临时聘用人员项目资金支出较上年增加；"
+        "2.本年度新增退休职工，职业年金缴费支出增加；\n"
+        "3.本年度人员增加，住房公积金缴费基数调增，支出相应增加。\n"
+        "2.卫生健康支出(类)行政事业单位医疗(款)行政单位医疗(项):支出决算数为10.00万元，"
+        "比上年决算增加1.00万元，增长11.11%，主要原因是：人员增加。"
+    )
+    first, second = run(text).expenditure_items
+    assert first.reason.value == (
+        "1.本年度临时聘用人员项目资金支出较上年增加；2.本年度新增退休职工，职业年金缴费支出增加；"
+        "3.本年度人员增加，住房公积金缴费基数调增，支出相应增加"
+    )
+    assert second.xiang.value == "行政单位医疗"
+
+
 def test_item_evidence() -> None:
     item = run(SEED_000).expenditure_items[0]
     assert item.code is None
