@@ -30,7 +30,7 @@ from tests.corpus.generate import generate
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=8, help="number of synthetic reports")
+    parser.add_argument("--n", type=int, default=8, help="number of seeds (each gives a 决算 and a 自评报告)")
     parser.add_argument("--seeds", type=int, nargs="*", help="explicit seeds instead of random ones")
     parser.add_argument("--with-seed-docs", action="store_true", help="also the reports made from ../shared/seeds")
     args = parser.parse_args()
@@ -40,7 +40,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         seeds_dir = Path(__file__).resolve().parents[2] / "shared" / "seeds" if args.with_seed_docs else None
-        pdfs = generate(Path(tmp), seeds, seeds_dir=seeds_dir)
+        pdfs = generate(Path(tmp), seeds, kinds=("final_account", "overall_performance_report"), seeds_dir=seeds_dir)
         pipeline = Pipeline.from_config()
         pipeline.run(pdfs[0])  # warm-up: spaCy and pattern compilation are paid once per process
 
