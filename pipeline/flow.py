@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import checks, confidence, extract, ingest, reading, tables
+from . import checks, confidence, extract, ingest, reading, scan, tables
 from .config import ConfigError, load_config, options_for
 from .model import Document, DocumentInfo, Page, Table, TableOut
 
@@ -23,6 +23,7 @@ class Pipeline:
     ingest: ingest.IngestOptions
     reading: reading.ReadingOptions
     tables: tables.TableOptions
+    scan: scan.ScanOptions
     extract: extract.ExtractOptions
     confidence: confidence.ConfidenceOptions
 
@@ -37,6 +38,7 @@ class Pipeline:
             ingest=options_for(ingest.IngestOptions, config, "ingest"),
             reading=options_for(reading.ReadingOptions, config, "reading"),
             tables=options_for(tables.TableOptions, config, "tables"),
+            scan=scan.ScanOptions.from_config(config.get("scan")),
             extract=options_for(extract.ExtractOptions, config, "extract"),
             confidence=options_for(confidence.ConfidenceOptions, config, "confidence"),
         )
@@ -65,6 +67,12 @@ class Pipeline:
         return confidence.score(document, self.confidence)
 
     def _read_page(self, page: Page, engine: tables.TableEngine) -> None:
+        if page.source == "ocr":
+            # The scan stage gives the page rules and chars read from its
+            # image; its grid is built from those rules, whatever engine
+            # the text pages use.
+            scan.read_scanned_page(page, self.scan, self.tables)
+            engine = tables.VectorEngine(self.tables)
         page.tables = engine.recognise(page)
         page.lines = reading.build_lines(page, self.reading)
 

@@ -89,12 +89,13 @@ class _Margins:
 def paragraphs(pages: list[Page], options: ReadingOptions | None = None) -> list[Paragraph]:
     """Paragraphs of the document in reading order.
 
-    Fills ``page.lines`` (headers/footers marked there) for text pages that
-    have none yet.  OCR pages contribute the lines their stage put there.
+    Fills ``page.lines`` (headers/footers marked there) for pages that have
+    none yet, from their chars: a text layer's or, on a scanned page, the
+    ones the scan stage read.
     """
     options = options or ReadingOptions()
     for page in pages:
-        if page.source == "text" and not page.lines:
+        if not page.lines:
             page.lines = build_lines(page, options)
         for line in page.lines:
             if line.size <= 0:  # OCR lines carry no font size; their height stands in

@@ -124,7 +124,7 @@ class VectorEngine:
         self.options = options or TableOptions()
 
     def recognise(self, page: Page) -> list[Table]:
-        if page.source != "text" or not page.rules:
+        if not page.rules:  # a scanned page has them once the scan stage has read its image
             return []
         horizontals, verticals = self._rules(page.rules)
         tables = []

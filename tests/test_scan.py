@@ -1,0 +1,175 @@
+"""Scanned pages through the flow: image-only copies of a born-digital report
+must give the same tables and paragraphs as the original (real OCR models).
+
+A few pages only: OCR costs seconds a page on the CI's two cores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from pipeline.config import ConfigError
+from pipeline.ingest import open_pdf
+from pipeline.model import BBox, Char, Line, Page, Paragraph, Table
+from pipeline.reading import paragraphs
+from pipeline.scan import ScanOptions, font_sizes, read_scanned_page, settle_widths
+from pipeline.tables import recognise, stitch
+from tests.born_digital import LONG_TABLE_ROWS, PAGE_BREAK_PARAGRAPH, as_extracted, report_files
+from tests.corpus.degrade import scan_preset
+from tests.scanned import character_error_rate
+
+# The report's first four pages: text, a merged-cell table, and a table
+# crossing the break from page 3 to page 4.
+PAGES = [0, 1, 2, 3]
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory: pytest.TempPathFactory) -> list[Page]:
+    source = open_pdf(report_files(tmp_path_factory.mktemp("scan")))
+    for page in source.pages:
+        page.tables = recognise(page)
+    return source.pages[: len(PAGES)]
+
+
+@pytest.fixture(scope="module")
+def scan_pdf(original: list[Page], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("scan") / "scanned.pdf"
+    return scan_preset(original[0].file, target, "300dpi-clean", pages=PAGES)
+
+
+@pytest.fixture(scope="module")
+def scanned(scan_pdf: Path, pipeline) -> list[Page]:
+    """The scanned copy read page by page as the flow reads OCR pages."""
+    pages = open_pdf(scan_pdf).pages
+    for page in pages:
+        read_scanned_page(page, pipeline.scan, pipeline.tables)
+        page.tables = recognise(page)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def scanned_flow(scanned: list[Page]) -> list[Paragraph]:
+    return paragraphs(scanned)
+
+
+def _structure(table: Table) -> set[tuple[int, int, int, int]]:
+    return {(c.row, c.col, c.rowspan, c.colspan) for c in table.cells}
+
+
+def _same_width(text: str) -> str:
+    """OCR cannot tell full-width brackets and colons from half-width ones."""
+    return text.translate(str.maketrans("（）：", "():"))
+
+
+def test_pages_without_text_layer_are_ocr_pages(scanned: list[Page]) -> None:
+    assert [page.source for page in scanned] == ["ocr"] * len(PAGES)
+    assert all(page.chars and 0.0 < min(c.confidence for c in page.chars) <= 1.0 for page in scanned)
+
+
+def test_tables_have_the_grid_of_the_original(original: list[Page], scanned: list[Page]) -> None:
+    expected = stitch([page.tables for page in original], pages=original)
+    found = stitch([page.tables for page in scanned], pages=scanned)
+    assert [t.pages for t in found] == [t.pages for t in expected] == [[2], [3, 4]]
+    for table, truth in zip(found, expected, strict=True):
+        assert (table.n_rows, table.n_cols) == (truth.n_rows, truth.n_cols)
+        assert _structure(table) == _structure(truth)
+        for cell in table.cells:
+            truth_cell = truth.cell_at(cell.row, cell.col)
+            assert cell.bbox == pytest.approx(truth_cell.bbox, abs=2.5)
+            assert character_error_rate(_same_width(cell.text), _same_width(truth_cell.text)) <= 0.1, cell
+
+
+def test_stitched_table_reads_every_row(scanned: list[Page]) -> None:
+    table = stitch([page.tables for page in scanned], pages=scanned)[-1]
+    assert table.n_rows == LONG_TABLE_ROWS
+    assert [table.cell_at(row, 2).text for row in range(1, LONG_TABLE_ROWS)] == [
+        f"服务对象第{row}项" for row in range(1, LONG_TABLE_ROWS)
+    ]
+
+
+def test_cell_confidence_comes_from_the_ocr(scanned: list[Page]) -> None:
+    cells = [cell for page in scanned for table in page.tables for cell in table.cells if cell.text]
+    assert all(0.0 < cell.confidence <= 1.0 for cell in cells)
+    assert min(cell.confidence for cell in cells) < 1.0
+
+
+def test_paragraph_over_page_break_is_one(scanned_flow: list[Paragraph]) -> None:
+    [paragraph] = [p for p in scanned_flow if _same_width(p.text).startswith("社会保障和就业支出(类)")]
+    assert set(paragraph.char_pages) == {1, 2}
+    assert character_error_rate(_same_width(paragraph.text), as_extracted(PAGE_BREAK_PARAGRAPH)) <= 0.02
+    assert _same_width(paragraph.text).count("民政管理事务(款)行政运行(项)") == 5
+
+
+def test_headings_headers_and_footers(scanned: list[Page], scanned_flow: list[Paragraph]) -> None:
+    kinds = [(p.kind, p.text) for p in scanned_flow[:3]]
+    assert [kind for kind, _ in kinds] == ["title", "heading", "heading"], kinds
+    assert kinds[2][1] == "一、收入支出决算总体情况说明"
+    body = "".join(p.text for p in scanned_flow)
+    assert "-1-" not in body and "- 1 -" not in body
+    # The running header is read and kept out of the flow; a lone page number
+    # may not be detected at all on a scan, and must not reach the text if it is.
+    assert "header" in {line.kind for line in scanned[0].lines}
+
+
+def test_mixed_pdf_is_routed_per_page(original: list[Page], scan_pdf: Path, pipeline, tmp_path: Path) -> None:
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(original[0].file), [1])  # born-digital page with a table
+    mixed.import_pages(pdfium.PdfDocument(str(scan_pdf)), [1])  # the same page, scanned
+    mixed.save(tmp_path / "mixed.pdf")
+    document = pipeline.run(tmp_path / "mixed.pdf")
+    assert document.document.page_sources == ["text", "ocr"]
+    text_grid, ocr_grid = document.tables
+    assert (text_grid.n_rows, text_grid.n_cols) == (ocr_grid.n_rows, ocr_grid.n_cols) == (4, 4)
+    assert {c.text for c in text_grid.cells} == {c.text for c in ocr_grid.cells}
+
+
+def _line(text: str, x0: float, width: float, height: float) -> Line:
+    return Line(text, (x0, 100.0, x0 + width, 100.0 + height), 1, [], [])
+
+
+def test_font_sizes_come_from_line_widths() -> None:
+    # Detector boxes give a 9pt header and 12pt body one height; widths do not.
+    lines = [
+        _line("乌鲁木齐市民政局部门决算", 190, 108.5, 13.4),  # 12 ems of 9pt
+        _line("拟订社会救助规划、政策和标准", 72, 168.0, 13.4),  # 14 ems of 12pt
+        _line("供养工作；拟订社会保障兜底", 72, 161.5, 13.5),
+        _line("明", 300, 20.0, 17.6),  # too short to measure: like the nearest box height
+        _line("二〇二四年度部门决算公开说", 80, 234.0, 17.5),  # 13 ems of 18pt
+    ]
+    assert font_sizes(lines, ScanOptions()) == [9.0, 12.2, 12.2, 18.0, 18.0]
+
+
+def test_bracket_and_colon_widths_follow_the_print() -> None:
+    size = 12.0
+
+    def boxes(advances: list[float]) -> list[BBox]:
+        lefts = [72.0 + sum(advances[:i]) for i in range(len(advances))]
+        return [(x, 100.0, x + a, 112.0) for x, a in zip(lefts, advances, strict=True)]
+
+    # Half-width brackets and colon in 支出(类)民政(项):支, read as full-width.
+    assert settle_widths("支出（类）民政（项）：支", boxes([12, 12, 6, 12, 6, 12, 12, 6, 12, 6, 6, 12]), size, 0.8) == (
+        "支出(类)民政(项):支"
+    )
+    # Full-width ones at a line start, read half-width: the closing one decides.
+    assert settle_widths("(一)拟订", boxes([12, 12, 12, 12, 12]), size, 0.8) == "（一）拟订"
+    assert settle_widths("3,369", boxes([6, 6, 6, 6, 6]), size, 0.8) == "3,369"
+
+
+def test_scan_section_of_the_config() -> None:
+    options = ScanOptions.from_config({"dpi": 300, "preprocess": {"deskew": False}, "ocr": {"threads": 1}})
+    assert (options.dpi, options.preprocess.deskew, options.ocr.threads) == (300, False, 1)
+    assert options.preprocess.suppress_seals  # untouched keys keep their defaults
+    with pytest.raises(ConfigError, match="dpii"):
+        ScanOptions.from_config({"dpii": 300})
+    with pytest.raises(ConfigError, match="deskw"):
+        ScanOptions.from_config({"preprocess": {"deskw": False}})
+
+
+def test_chars_carry_ocr_sizes(scanned: list[Page]) -> None:
+    body: list[Char] = scanned[0].chars
+    sizes = sorted(c.size for c in body)
+    # 12pt body text: the estimate must be within a point of it.
+    assert sizes[len(sizes) // 2] == pytest.approx(12.0, abs=1.0)
