@@ -1,9 +1,15 @@
 # The two commands of the README.
-#   make demo   set up, then extract every PDF in scans/ to out/ (JSON)
-#   make test   set up with test tools, then run the test suite
+#   make demo         set up, then extract every PDF in scans/ to out/ (JSON)
+#   make test         set up with test tools, then run the test suite (and the
+#                     PaddleOCR tests in .venv-paddle when that exists)
+#   make test-paddle  set up the optional PaddleOCR engine, then run its tests
 PY := .venv/bin/python
+PADDLE_PY := .venv-paddle/bin/python
+# The PaddleOCR tests run without a network where the kernel allows it, to
+# prove that nothing is fetched.
+NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo unshare -n)
 
-.PHONY: demo test lint setup setup-dev
+.PHONY: demo test test-paddle lint setup setup-dev setup-paddle
 
 demo: setup
 	$(PY) run.py extract scans/ --out out/
@@ -11,6 +17,11 @@ demo: setup
 test: setup-dev
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	@if [ -x $(PADDLE_PY) ]; then $(MAKE) --no-print-directory test-paddle; \
+	else echo "test: tests/test_ocr_paddle.py not run: no .venv-paddle (make test-paddle)"; fi
+
+test-paddle: setup-paddle
+	$(NO_NETWORK) $(PADDLE_PY) -m pytest tests/test_ocr_paddle.py
 
 lint: setup-dev
 	$(PY) -m ruff check .
@@ -20,3 +31,6 @@ setup:
 
 setup-dev:
 	scripts/setup.sh --dev
+
+setup-paddle:
+	scripts/setup.sh --paddle

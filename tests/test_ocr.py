@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 
 from pipeline.layout import Region
-from pipeline.model import BBox
 from pipeline.ocr import OcrEngine, OcrOptions, get_engine
 from pipeline.preprocess import pixels_to_points
-from tests.scanned import character_error_rate, text_image
+from tests.scanned import character_error_rate, overlap, text_image
 
 SENTENCE = "2024 年度收入总计 3,369.63 万元"
 LINES = [SENTENCE, "其中：财政拨款收入 3,067.22 万元，占 91.02%"]
@@ -30,16 +29,6 @@ def engine(request) -> OcrEngine:
     return get_engine(request.param)
 
 
-def _overlap(a: BBox, b: BBox) -> float:
-    """Intersection over the smaller box."""
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return width * height / smaller
-
-
 def test_engines_satisfy_the_protocol(engine: OcrEngine) -> None:
     assert isinstance(engine, OcrEngine)
 
@@ -53,13 +42,13 @@ def test_read_gets_the_text_right(engine: OcrEngine, page) -> None:
 
 def test_boxes_land_where_the_text_was_drawn(engine: OcrEngine, page) -> None:
     for line, drawn in zip(engine.read(page.image), page.lines, strict=True):
-        assert _overlap(line.bbox, drawn.bbox) > 0.8
+        assert overlap(line.bbox, drawn.bbox) > 0.8
         assert len(line.char_boxes) == len(line.text) == len(line.char_conf)
         assert all(0.0 <= c <= 1.0 for c in line.char_conf)
         lefts = [box[0] for box in line.char_boxes]
         assert lefts == sorted(lefts)
         for box in line.char_boxes:
-            assert _overlap(box, line.bbox) > 0.99
+            assert overlap(box, line.bbox) > 0.99
 
 
 def test_rapidocr_boxes_each_character(page) -> None:
@@ -92,7 +81,7 @@ def test_read_within_regions_keeps_their_kind_and_page_position(page) -> None:
     assert len(lines) == 1
     assert lines[0].kind == "title"
     assert character_error_rate(lines[0].text, LINES[1]) <= 0.05
-    assert _overlap(lines[0].bbox, page.lines[1].bbox) > 0.8
+    assert overlap(lines[0].bbox, page.lines[1].bbox) > 0.8
 
 
 def test_read_cell_recognises_a_crop(engine: OcrEngine, page) -> None:

