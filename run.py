@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,10 @@ from pipeline.model import Document
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if not args.verbose:
+        # The OCR and layout packages log every model load and empty cell at
+        # INFO/WARNING on their own handlers; the CLI's output is its own lines.
+        logging.disable(logging.WARNING)
     return args.command(args)
 
 
@@ -102,6 +107,7 @@ def _reason(exc: Exception, path: Path) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verbose", action="store_true", help="show the engines' own log messages")
     commands = parser.add_subparsers(required=True)
     extract = commands.add_parser("extract", help="PDFs (or folders of PDFs) to JSON")
     extract.add_argument("inputs", nargs="+", help="PDF files or folders")
