@@ -1,11 +1,13 @@
 """Fit the confidence calibration on generated documents with known truth.
 
-Runs the pipeline with calibration switched off, pairs every predicted
-field's raw confidence with whether it was right, fits a monotone map and
-writes it to models/calibration.json.  Prints the error rate among fields at
-or above the review threshold before and after.
+Runs the pipeline with calibration switched off on born-digital reports and
+on scanned copies of some of them, pairs every predicted field's raw
+confidence with whether it was right, fits one monotone map per page source
+(text layer, OCR) and writes them to models/calibration.json.  Prints, per
+source, how many fields reach the review threshold and how many of those are
+wrong, before and after.
 
-    .venv/bin/python benchmarks/calibrate.py [--seeds 20001 20002 ...]
+    .venv/bin/python benchmarks/calibrate.py [--seeds ...] [--scan-seeds ...] [--presets ...]
 """
 
 from __future__ import annotations
@@ -19,43 +21,66 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.confidence import fit_calibration
-from pipeline.evaluate import evaluate, summarise
+from pipeline.confidence import fit_calibration, save_calibrations
+from pipeline.evaluate import FieldResult, evaluate
 from pipeline.flow import Pipeline
+from tests.corpus.degrade import PRESETS, scan_preset
 from tests.corpus.generate import generate
 
-DEFAULT_SEEDS = list(range(20_001, 20_021))  # disjoint from the seeds the tests use
+# Disjoint from the seeds the tests use.
+DEFAULT_SEEDS = list(range(20_001, 20_021))
+DEFAULT_SCAN_SEEDS = [20_001, 20_002, 20_003]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="*", default=DEFAULT_SEEDS)
+    parser.add_argument("--scan-seeds", type=int, nargs="*", default=DEFAULT_SCAN_SEEDS)
+    parser.add_argument("--presets", nargs="*", choices=sorted(PRESETS), default=sorted(PRESETS))
     parser.add_argument("--out", default="models/calibration.json")
     args = parser.parse_args()
 
     pipeline = Pipeline.from_config()
     threshold = pipeline.confidence.review_threshold
     pipeline.confidence = dataclasses.replace(pipeline.confidence, calibration=None, failed_check_factor=1.0)
-    with tempfile.TemporaryDirectory() as tmp:
-        evaluations = []
-        for pdf in generate(Path(tmp), args.seeds):
-            truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
-            evaluations.append(evaluate(pipeline.run(pdf), truth))
-    results = [r for r in summarise(evaluations).results if r.predicted is not None and r.confidence is not None]
-    raw = [r.confidence for r in results]
-    correct = [r.correct for r in results]
-    calibration = fit_calibration(raw, correct)
-    calibration.save(args.out, fitted_on=f"{len(results)} fields from seeds {args.seeds[0]}..{args.seeds[-1]}")
-    _report("raw", raw, correct, threshold)
-    _report("calibrated", [calibration(x) for x in raw], correct, threshold)
+    results = collect(pipeline, args.seeds, args.scan_seeds, args.presets)
+
+    calibrations = {}
+    for source in sorted({r.page_source for r in results}):
+        mine = [r for r in results if r.page_source == source]
+        raw, correct = [r.confidence for r in mine], [r.correct for r in mine]
+        calibrations[source] = fit_calibration(raw, correct)
+        _report(f"{source} raw", raw, correct, threshold)
+        _report(f"{source} calibrated", [calibrations[source](x) for x in raw], correct, threshold)
+    save_calibrations(
+        args.out,
+        calibrations,
+        fitted_on=f"seeds {args.seeds}, scans of {args.scan_seeds} as {args.presets}",
+        fields={source: sum(r.page_source == source for r in results) for source in calibrations},
+    )
     print(f"wrote {args.out}")
+
+
+def collect(pipeline: Pipeline, seeds: list[int], scan_seeds: list[int], presets: list[str]) -> list[FieldResult]:
+    """Scored predicted fields (with a page) of born-digital and scanned reports."""
+    results: list[FieldResult] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for pdf in generate(Path(tmp), seeds, kinds=("final_account", "overall_performance_report")):
+            truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
+            variants = [pdf]
+            if int(pdf.stem.split("-")[1]) in scan_seeds and not pdf.stem.endswith("overall"):
+                variants += [scan_preset(pdf, Path(tmp) / f"{pdf.stem}-{p}.pdf", p) for p in presets]
+            for variant in variants:
+                results += evaluate(pipeline.run(variant), truth).results
+                print(f"  scored {variant.name}", flush=True)
+    return [r for r in results if r.predicted is not None and r.confidence is not None and r.page_source]
 
 
 def _report(name: str, confidences: list[float], correct: list[bool], threshold: float) -> None:
     confident = [ok for c, ok in zip(confidences, correct, strict=True) if c >= threshold]
     wrong = confident.count(False)
     rate = wrong / len(confident) if confident else 0.0
-    print(f"{name:11s} fields >= {threshold}: {len(confident)} of {len(correct)}, wrong {wrong} ({rate:.2%})")
+    print(f"{name:16s} fields >= {threshold}: {len(confident)} of {len(correct)}, wrong {wrong} ({rate:.2%})")
 
 
 if __name__ == "__main__":

@@ -40,16 +40,30 @@ class Calibration:
     def __call__(self, raw_confidence: float) -> float:
         return float(np.interp(raw_confidence, self.raw, self.calibrated))
 
-    @classmethod
-    def load(cls, path: str | Path | None) -> Calibration:
-        if path is None or not resolve_path(path).exists():
-            return cls()
-        data = json.loads(resolve_path(path).read_text(encoding="utf-8"))
-        return cls(tuple(data["raw"]), tuple(data["calibrated"]))
 
-    def save(self, path: str | Path, **meta: object) -> None:
-        payload = {"raw": list(self.raw), "calibrated": list(self.calibrated), **meta}
-        resolve_path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+def load_calibrations(path: str | Path | None) -> dict[str, Calibration]:
+    """One map per page source ("text", "ocr"): evidence means different
+    things on a text layer and on OCR, so each is fitted on its own."""
+    if path is None or not resolve_path(path).exists():
+        return {}
+    data = json.loads(resolve_path(path).read_text(encoding="utf-8"))
+    return {
+        source: Calibration(tuple(fit["raw"]), tuple(fit["calibrated"]))
+        for source, fit in data["by_page_source"].items()
+    }
+
+
+def save_calibrations(path: str | Path, calibrations: dict[str, Calibration], **meta: object) -> None:
+    payload = {
+        "by_page_source": {
+            source: {"raw": list(fit.raw), "calibrated": list(fit.calibrated)} for source, fit in calibrations.items()
+        },
+        **meta,
+    }
+    resolve_path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+IDENTITY = Calibration()
 
 
 def fit_calibration(raw: list[float], correct: list[bool], bins: int = 20) -> Calibration:
@@ -62,12 +76,16 @@ def fit_calibration(raw: list[float], correct: list[bool], bins: int = 20) -> Ca
     xs = np.asarray(raw, dtype=float)[order]
     ys = np.asarray(correct, dtype=float)[order]
     edges = np.unique(np.quantile(xs, np.linspace(0, 1, bins + 1)))
+    if len(edges) == 1:  # every raw score the same: one bin
+        edges = np.repeat(edges, 2)
     centres, means, weights = [], [], []
     for lo, hi in itertools.pairwise(edges):
         inside = (xs >= lo) & ((xs < hi) | (hi == edges[-1]))
         if inside.any():
             centres.append(float(xs[inside].mean()))
-            means.append(float(ys[inside].mean()))
+            # Laplace's rule of succession: a bin that was always right is
+            # not thereby certain, and a small bin says less than a big one.
+            means.append(float((ys[inside].sum() + 1) / (inside.sum() + 2)))
             weights.append(float(inside.sum()))
     pooled = _pool_adjacent_violators(means, weights)
     return Calibration((0.0, *centres, 1.0), (0.0, *pooled, pooled[-1]))
@@ -76,12 +94,14 @@ def fit_calibration(raw: list[float], correct: list[bool], bins: int = 20) -> Ca
 def score(document: Document, options: ConfidenceOptions | None = None) -> Document:
     """Calibrated confidence and status for every Field of ``document``."""
     options = options or ConfidenceOptions()
-    calibrate = Calibration.load(options.calibration)
+    calibrations = load_calibrations(options.calibration)
+    page_sources = document.document.page_sources
     in_failed_check = {path for check in document.checks if not check.passed for path in check.fields}
     for path, field in iter_fields(document):
         if field.status in PERSON_STATUSES:
             continue
-        confidence = calibrate(field.confidence)
+        source = page_sources[field.page - 1] if field.page and field.page <= len(page_sources) else "text"
+        confidence = calibrations.get(source, IDENTITY)(field.confidence)
         if path in in_failed_check:
             confidence *= options.failed_check_factor
         field.confidence = round(confidence, 4)

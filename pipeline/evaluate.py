@@ -40,6 +40,8 @@ class FieldResult:
     predicted: Any
     truth: Any
     confidence: float | None
+    page: int | None = None
+    page_source: str | None = None  # "text" or "ocr": how the field's page was read
 
     @property
     def correct(self) -> bool:
@@ -110,6 +112,9 @@ def evaluate(document: Document, truth: dict[str, Any]) -> Evaluation:
     results.extend(_items(document, truth.get("expenditure_items", [])))
     results.extend(_class_totals(document, truth.get("class_totals", [])))
     results.extend(_performance(document, truth.get("performance", [])))
+    for result in results:
+        if result.page is not None and 0 < result.page <= len(info.page_sources):
+            result.page_source = info.page_sources[result.page - 1]
     return evaluation
 
 
@@ -200,8 +205,9 @@ def align(predicted: Sequence[Any], truth: Sequence[Any]) -> list[tuple[int | No
 
 
 def _compare(section: str, path: str, predicted: Field | None, truth: Any) -> FieldResult:
-    confidence = predicted.confidence if predicted is not None else None
-    return FieldResult(section, path, _value(predicted), truth, confidence)
+    if predicted is None:
+        return FieldResult(section, path, None, truth, None)
+    return FieldResult(section, path, predicted.value, truth, predicted.confidence, predicted.page)
 
 
 def _score_one(result: FieldResult) -> Score:
