@@ -111,6 +111,12 @@ class RulingOptions:
     same_line_px: float = 4.0
     threshold_window_px: int = 25
     threshold_offset: int = 10
+    # A rule is printed ink: along its length its darkest pixels must come at
+    # least this far from the paper towards the page's ink (0..1).  A fold or
+    # crease is a long straight shadow, but a faint one (under half way on
+    # the corpus folds); printed rules, even thin and blurred, come further.
+    # 0 keeps every stroke.
+    min_rule_contrast: float = 0.5
 
 
 def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> list[Segment]:
@@ -129,12 +135,45 @@ def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> lis
     min_length = max(10, int(shorter_side * options.min_length_ratio))
     horizontal = _merge(_rules_along(ink, min_length, horizontal=True), options, horizontal=True)
     vertical = _merge(_rules_along(ink, min_length, horizontal=False), options, horizontal=False)
+    if options.min_rule_contrast > 0:
+        horizontal = _printed(horizontal, grey, options.min_rule_contrast)
+        vertical = _printed(vertical, grey, options.min_rule_contrast)
     long_length = shorter_side * options.long_rule_ratio
     long_horizontal = [s for s in horizontal if _length(s) >= long_length]
     long_vertical = [s for s in vertical if _length(s) >= long_length]
     return [s for s in horizontal if _length(s) >= long_length or _meets_any(s, long_vertical, options.touch_px)] + [
         s for s in vertical if _length(s) >= long_length or _meets_any(s, long_horizontal, options.touch_px)
     ]
+
+
+def _printed(segments: list[Segment], grey: np.ndarray, min_contrast: float) -> list[Segment]:
+    """The segments dark enough to be printed rules rather than folds or shadows.
+
+    Contrast is measured against the page's own paper and ink levels, so a
+    light scan and a bitonal one are judged alike; on a page with too little
+    range to tell (no ink), everything is kept.
+    """
+    sample = grey[::4, ::4]
+    paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.1))
+    if paper - ink < 60 or not segments:
+        return segments
+    limit = paper - min_contrast * (paper - ink)
+    return [s for s in segments if _darkness(s, grey) <= limit]
+
+
+def _darkness(segment: Segment, grey: np.ndarray, reach: int = 2) -> float:
+    """Median along a segment of the darkest pixel within ``reach`` of its centre line."""
+    height, width = grey.shape
+    length = max(2, round(max(abs(segment.x1 - segment.x0), abs(segment.y1 - segment.y0))))
+    t = np.linspace(0.0, 1.0, length)
+    xs = np.clip(np.round(segment.x0 + (segment.x1 - segment.x0) * t - 0.5).astype(int), 0, width - 1)
+    ys = np.clip(np.round(segment.y0 + (segment.y1 - segment.y0) * t - 0.5).astype(int), 0, height - 1)
+    offsets = np.arange(-reach, reach + 1)
+    if segment.horizontal:
+        values = grey[np.clip(ys[None, :] + offsets[:, None], 0, height - 1), xs[None, :]]
+    else:
+        values = grey[ys[None, :], np.clip(xs[None, :] + offsets[:, None], 0, width - 1)]
+    return float(np.median(values.min(axis=0)))
 
 
 def _length(segment: Segment) -> float:

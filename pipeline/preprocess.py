@@ -7,7 +7,8 @@
 3. illumination flattening,
 4. denoising,
 5. deskew (±``max_skew_degrees``),
-6. optional binarisation.
+6. fold flattening (row-wise shadows),
+7. optional binarisation.
 
 Images are ``uint8`` numpy arrays in OpenCV order (BGR for colour).  The
 cleaned image comes back with an ``Affine`` that maps its pixel coordinates to
@@ -149,6 +150,14 @@ class PreprocessOptions:
     # costs about 1.5 s per A4 page at 200 dpi on one core.
     denoise: DenoiseMethod = "despeckle"
     speck_max_area_px: int = 3
+    # A fold or crease across the page is a row-wise shadow (after deskew, a
+    # horizontal one): dividing every pixel row by its own paper level lifts
+    # it, where the page-wide background (a closing larger than a character)
+    # keeps a thin crease dark and table cells read it as a rule or dashes.
+    flatten_folds: bool = True
+    # A row's paper level is this percentile of its pixels (margins and the
+    # spaces between words are paper even on a row of table rule).
+    fold_paper_percentile: float = 95.0
     deskew: bool = True
     max_skew_degrees: float = 5.0
     # Turning costs sharpness (interpolation); below this the skew is harmless.
@@ -187,6 +196,8 @@ def clean(image: np.ndarray, options: PreprocessOptions | None = None) -> Prepro
     if abs(skew) < options.min_skew_degrees:
         skew = 0.0
     grey, to_original = rotate(grey, -skew)
+    if options.flatten_folds:
+        grey = flatten_folds(grey, options.fold_paper_percentile)
 
     if options.binarize == "sauvola":
         grey = sauvola_binarize(grey, options.binarize_window_px, options.sauvola_k)
@@ -244,6 +255,21 @@ def flatten_illumination(grey: np.ndarray, kernel_px: int = 41) -> np.ndarray:
     background = cv2.resize(background, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0) * 255.0
     return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def flatten_folds(grey: np.ndarray, percentile: float = 95.0, max_gain: float = 1.6) -> np.ndarray:
+    """Lift horizontal shadows (folds, creases) by each pixel row's paper level.
+
+    Rows whose paper is already the page's paper are untouched; a row lifted
+    by more than ``max_gain`` is no shadow (a dark band, a photo) and is left.
+    """
+    levels = np.percentile(grey, percentile, axis=1).astype(np.float32)
+    paper = float(np.percentile(levels, 75))
+    gain = paper / np.maximum(levels, 1.0)
+    gain = np.where((gain > 1.0) & (gain <= max_gain), gain, 1.0)
+    if not (gain > 1.02).any():
+        return grey
+    return np.clip(grey.astype(np.float32) * gain[:, None], 0, 255).astype(np.uint8)
 
 
 def _denoise(grey: np.ndarray, options: PreprocessOptions) -> np.ndarray:

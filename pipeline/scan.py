@@ -40,7 +40,7 @@ from pipeline.config import options_for
 from pipeline.layout import LayoutOptions, RulingOptions, detect, ruling_lines, segments_to_points
 from pipeline.model import BBox, Char, Line, Page, Segment, Table, TableCell
 from pipeline.ocr import OcrEngine, OcrOptions, get_engine
-from pipeline.ocr.base import pad_row, split_box, text_rows
+from pipeline.ocr.base import clean_cell, pad_row, split_box, text_rows
 from pipeline.preprocess import Affine, Preprocessed, PreprocessOptions, clean, pixels_to_points, render_page
 from pipeline.tables import TableOptions, VectorEngine
 
@@ -70,6 +70,12 @@ class ScanOptions:
     table_margin_pt: float = 2.0
     # Trimmed off each side of a cell crop so its rules are not read as text.
     cell_inset_pt: float = 1.0
+    # In a cell, ink no larger than this (points) both ways is a speck unless
+    # it sits between characters (a decimal point does); ink touching the
+    # crop's edge no thicker than ``cell_rule_pt`` is a remnant of a rule.
+    # 0 switches either off.
+    cell_speck_pt: float = 1.5
+    cell_rule_pt: float = 1.6
     # A text row this many times taller than the median row of the page's
     # cells is more than one line run together: read it with detection.
     tall_row_ratio: float = 1.7
@@ -261,6 +267,33 @@ def settle_widths(text: str, boxes: list[BBox], size: float, full_width_em: floa
     return "".join(chars)
 
 
+# Brackets a cell read may pair across widths, and the full-width form of each.
+_OPENING_FULL = {"(": "（", "（": "（", "〔": "〔", "[": "〔"}
+_CLOSING_FULL = {")": "）", "）": "）", "〕": "〕", "]": "〕"}
+_FULL_FORMS = frozenset("（）〔〕")
+
+
+def pair_bracket_widths(text: str) -> str:
+    """``text`` with each bracket pair read in two widths made full-width.
+
+    A cell is read without character boxes, so its widths cannot be
+    measured; but brackets are printed in pairs of one form, and the
+    recogniser reads full-width brackets as ASCII, never the other way
+    (docs/ocr-damage.md), so a pair of mixed forms is a full-width pair.
+    Pairs read alike are left as read.
+    """
+    chars = list(text)
+    opened: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch in _OPENING_FULL:
+            opened.append(i)
+        elif ch in _CLOSING_FULL and opened:
+            start = opened.pop()
+            if (chars[start] in _FULL_FORMS) != (ch in _FULL_FORMS):
+                chars[start], chars[i] = _OPENING_FULL[chars[start]], _CLOSING_FULL[ch]
+    return "".join(chars)
+
+
 def _partners(chars: list[str], decided: dict[int, bool]) -> dict[int, bool]:
     """For each bracket whose partner's width is decided, that width."""
     found: dict[int, bool] = {}
@@ -315,7 +348,14 @@ class _TextRow:
 def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options: ScanOptions) -> list[Char]:
     """Chars of every table cell, spread over the cell's recognised text rows
     so that the grid's cell filling puts each back into its cell."""
-    rows = [row for grid in grids for cell in grid.cells for row in _text_rows(view, cell, options.cell_inset_pt)]
+    to_px = options.dpi / 72.0
+    speck_px, rule_px = round(options.cell_speck_pt * to_px), round(options.cell_rule_pt * to_px)
+    rows = [
+        row
+        for grid in grids
+        for cell in grid.cells
+        for row in _text_rows(view, cell, options.cell_inset_pt, speck_px, rule_px)
+    ]
     if not rows:
         return []
     typical = median(row.height_px for row in rows)
@@ -323,8 +363,11 @@ def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options:
     for row in rows:
         if row.height_px > options.tall_row_ratio * typical:
             # Wrapped lines that the ink projection could not split apart.
+            # Detector boxes are padded (``box_to_font_size``): sized by them,
+            # the chars of neighbouring lines would overlap and interleave.
             for line in engine.read(row.crop, page=view.number, to_points=row.to_points):
-                chars += _line_chars(line, line.bbox[3] - line.bbox[1], options.char_box_height)
+                size = (line.bbox[3] - line.bbox[1]) / options.box_to_font_size
+                chars += _line_chars(line, size, options.char_box_height)
         else:
             text, confidence = engine.read_cell(row.crop)
             if text.strip() in _DASH_READINGS and row.height_px < options.dash_row_ratio * typical:
@@ -333,13 +376,13 @@ def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options:
                 # a cell with no value.  (Rule remnants are flat too; they
                 # read as nothing.)
                 text = "—"
-            chars += _spread(text, row.bbox, confidence)
+            chars += _spread(pair_bracket_widths(text), row.bbox, confidence)
     return chars
 
 
-def _text_rows(view: _PageView, cell: TableCell, inset_pt: float) -> list[_TextRow]:
+def _text_rows(view: _PageView, cell: TableCell, inset_pt: float, speck_px: int, rule_px: int) -> list[_TextRow]:
     x0, y0, x1, y1 = view.pixel_box(cell.bbox, inset_pt)
-    crop = view.image[y0:y1, x0:x1]
+    crop = clean_cell(view.image[y0:y1, x0:x1], speck_px, rule_px)
     cell_to_points = Affine.translation(x0, y0).then(view.to_points)
     pad = _ROW_PADDING_PX
     return [

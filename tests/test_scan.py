@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
 from pipeline.config import ConfigError
 from pipeline.ingest import open_pdf
+from pipeline.layout import RulingOptions, ruling_lines
 from pipeline.model import BBox, Char, Line, Page, Paragraph, Table
+from pipeline.ocr.base import clean_cell, text_rows
+from pipeline.preprocess import flatten_folds
 from pipeline.reading import paragraphs
-from pipeline.scan import ScanOptions, font_sizes, read_scanned_page, settle_widths
+from pipeline.scan import ScanOptions, font_sizes, pair_bracket_widths, read_scanned_page, settle_widths
 from pipeline.tables import recognise, stitch
 from tests.born_digital import LONG_TABLE_ROWS, PAGE_BREAK_PARAGRAPH, as_extracted, report_files
 from tests.corpus.degrade import scan_preset
@@ -173,3 +177,57 @@ def test_chars_carry_ocr_sizes(scanned: list[Page]) -> None:
     sizes = sorted(c.size for c in body)
     # 12pt body text: the estimate must be within a point of it.
     assert sizes[len(sizes) // 2] == pytest.approx(12.0, abs=1.0)
+
+
+def test_a_fold_across_the_page_is_no_rule() -> None:
+    # A table's rules in black, and a fold: a soft grey crease from edge to edge.
+    page = np.full((600, 800), 250, np.uint8)
+    for y in (100, 160, 220, 280):
+        page[y : y + 2, 100:700] = 20
+    for x in (100, 400, 698):
+        page[100:282, x : x + 2] = 20
+    rows = np.arange(600, dtype=np.float32)[:, None] - 190
+    page = (page * (1 - 0.28 * np.exp(-((rows / 4.7) ** 2)))).astype(np.uint8)
+    horizontal = sorted(round(s.y0) for s in ruling_lines(page) if s.horizontal)
+    assert horizontal == [101, 161, 221, 281]
+    folded = ruling_lines(page, RulingOptions(min_rule_contrast=0))
+    assert any(abs(s.y0 - 190) < 3 for s in folded if s.horizontal)  # the switch off keeps it
+
+
+def test_cell_crop_loses_rule_remnants_and_specks_not_points() -> None:
+    crop = np.full((40, 200), 255, np.uint8)
+    crop[:, 0:2] = 0  # remnant of the left rule
+    crop[38:40, 50:120] = 0  # and of the bottom one
+    for x in (40, 70, 100):  # three "characters"
+        crop[10:30, x : x + 20] = 0
+    crop[27:30, 63:66] = 0  # a decimal point between two of them
+    crop[28:31, 122:125] = 0  # a full stop ending the line, low after the last
+    crop[12:15, 22:25] = 0  # dust before the value
+    crop[5:8, 160:163] = 0  # dust after it, high
+    cleaned = clean_cell(crop, speck_px=4, rule_px=4)
+    assert cleaned[:, 0:2].min() == 255 and cleaned[38:40].min() == 255
+    assert cleaned[27:30, 63:66].max() == 0 and cleaned[28:31, 122:125].max() == 0
+    assert cleaned[12:15, 22:25].min() == 255 and cleaned[5:8, 160:163].min() == 255
+    assert text_rows(cleaned) == [(40, 10, 125, 31)]
+    # An empty cell with only dust in it has no text row at all.
+    empty = np.full((40, 200), 255, np.uint8)
+    empty[20:23, 90:93] = 0
+    assert text_rows(clean_cell(empty, speck_px=4, rule_px=4)) == []
+
+
+def test_a_cell_bracket_pair_read_in_two_widths_is_full_width() -> None:
+    assert pair_bracket_widths("乌财社〔2022]207号") == "乌财社〔2022〕207号"
+    assert pair_bracket_widths("项目资金（万元)") == "项目资金（万元）"
+    assert pair_bracket_widths("支出(项）") == "支出（项）"
+    assert pair_bracket_widths("支出(项)与（类）") == "支出(项)与（类）"  # pairs read alike stay
+
+
+def test_a_fold_shadow_is_lifted_and_text_kept() -> None:
+    page = np.full((300, 400), 250, np.uint8)
+    page[50:70, 100:120] = 30  # a character
+    rows = np.arange(300, dtype=np.float32)[:, None] - 150
+    folded = (page * (1 - 0.28 * np.exp(-((rows / 4.7) ** 2)))).astype(np.uint8)
+    lifted = flatten_folds(folded)
+    assert lifted[148:153].min() >= 245 and folded[148:153].min() < 190
+    assert lifted[50:70, 100:120].max() <= 35
+    assert np.array_equal(flatten_folds(page), page)  # nothing to lift: untouched
