@@ -9,6 +9,7 @@ a reason's own numbered points ("1.…；2.…") stay inside it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pipeline import normalize
 from pipeline.extract.fields import field_from_evidence
@@ -135,15 +136,19 @@ def _read_item(stream: TextStream, start: int, end: int, budget: str, rules: Rul
     )
 
 
+def _streams_by_budget(blocks: list[SectionBlock], sections: dict[str, str]) -> Iterator[tuple[str, TextStream]]:
+    """The text of each block whose section is listed, with that section's budget."""
+    for block in blocks:
+        budget = sections.get(block.section or "")
+        if budget is not None:
+            yield budget, TextStream(block.paragraphs)
+
+
 def extract_items(blocks: list[SectionBlock], rules: Rules) -> list[ExpenditureItem]:
     """Every 类/款/项 line of the 具体情况 sections, in document order."""
     items = rules.items
     found: list[ExpenditureItem] = []
-    for block in blocks:
-        budget = items.item_sections.get(block.section or "")
-        if budget is None:
-            continue
-        stream = TextStream(block.paragraphs)
+    for budget, stream in _streams_by_budget(blocks, items.item_sections):
         starts = [m.start() for m in items.item_start.finditer(stream.text)]
         for index, start in enumerate(starts):
             limit = starts[index + 1] if index + 1 < len(starts) else len(stream.text)
@@ -157,11 +162,7 @@ def extract_class_totals(blocks: list[SectionBlock], rules: Rules) -> list[Class
     """Every 结构情况 line ("1.科学技术支出(类)22.85 万元,占 1.25%")."""
     items = rules.items
     found: list[ClassTotal] = []
-    for block in blocks:
-        budget = items.class_total_sections.get(block.section or "")
-        if budget is None:
-            continue
-        stream = TextStream(block.paragraphs)
+    for budget, stream in _streams_by_budget(blocks, items.class_total_sections):
         for match in items.class_total.finditer(stream.text):
             amount = normalize.amount(stream.source(*match.span("amount")), match.group("unit"))
             amount_span = stream.evidence(*match.span("amount"))
