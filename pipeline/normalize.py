@@ -131,6 +131,10 @@ _SPACE_AFTER_OPERATOR = re.compile(r"^([<>]?=|[<>])\s+")
 _SPACE_AROUND_SLASH = re.compile(r"\s*/\s*")
 _NUMBER_THEN_CJK = re.compile(rf"(\d)\s*(?=[{_CJK}])")
 _SPACE_BEFORE_PERCENT = re.compile(r"(\d)\s+%")
+# A speck read as "." after a number, a % or a CJK character and before a
+# CJK unit or word, a % or the end ("173.元/吨", "=100%.", "基本达到.预期效果"):
+# no indicator value puts a point there, only between digits.
+_STRAY_POINT = re.compile(rf"(?<=[\d%{_CJK}])\s*[.。]+(?=\s*(?:[{_CJK}%/]|$))")
 _UNIT_SUFFIX = re.compile(r"[分%％]$")
 
 
@@ -305,7 +309,9 @@ def indicator_value(raw: str) -> Normalized[str]:
     misread = mended != value
     repaired = misread or unmarked != raw or bool(_CJK_SPACE_CJK.search(value) or _SPACED_NUMBER.search(value))
     value = mended
-    value = _SPLIT_NUMBER.sub(r"\1", value)
+    pointless = _STRAY_POINT.sub("", value)
+    repaired = repaired or pointless != value
+    value = _SPLIT_NUMBER.sub(r"\1", pointless)
     value = _DROPPABLE_SPACE_STRICT.sub("", value)
     value = _SPACE_AFTER_OPERATOR.sub(r"\1", value)
     value = _SPACE_AROUND_SLASH.sub("/", value)

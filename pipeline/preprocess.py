@@ -223,6 +223,15 @@ def suppress_red_seals(image: np.ndarray, hue_margin: int = 12, min_saturation: 
     channel, so for red pixels the red channel is used as the grey value: the
     seal fades and black text printed under it stays dark.  The remaining pink
     tint is pushed to white by stretching against the seal's own brightness.
+
+    Seal ink is found in two steps.  Pixels of clearly red hue and at least
+    ``min_saturation`` mark where the seal is; near them (a few pixels), any
+    pixel whose red channel exceeds its green and blue is partly seal ink:
+    the faint rim of a stroke, grainy ink, and JPEG's half-resolution colour
+    all leave such pixels below the saturation limit, and taking their grey
+    value as it is left the seal's outline behind as grey strokes that cells
+    read as text.  Those pixels blend towards the red channel by how red
+    they are; neutral pixels (text, paper) keep their grey.
     """
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     hue, saturation = hsv[:, :, 0], hsv[:, :, 1]
@@ -230,13 +239,25 @@ def suppress_red_seals(image: np.ndarray, hue_margin: int = 12, min_saturation: 
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if not is_red.any():
         return grey
+    ys, xs = np.nonzero(is_red)
+    pad = 8
+    y0, y1 = max(0, int(ys.min()) - pad), int(ys.max()) + pad + 1
+    x0, x1 = max(0, int(xs.min()) - pad), int(xs.max()) + pad + 1
+    box = (slice(y0, y1), slice(x0, x1))
     red_channel = image[:, :, 2]
     # The seal's ink brightness in the red channel: anything at least that
     # bright among red pixels is pure seal and becomes white.
     ink_level = float(np.percentile(red_channel[is_red], 50))
-    lifted = np.clip(red_channel.astype(np.float32) * (255.0 / max(ink_level, 1.0)), 0, 255).astype(np.uint8)
+    part = image[box].astype(np.int16)
+    red = part[:, :, 2].astype(np.float32)
+    redness = red - np.maximum(part[:, :, 1], part[:, :, 0])
+    near_seal = cv2.dilate(is_red[box].astype(np.uint8), np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0
+    weight = np.clip((redness - 4.0) / 20.0, 0.0, 1.0) * near_seal
+    weight[is_red[box]] = 1.0
+    lifted = np.clip(red * (255.0 / max(ink_level, 1.0)), 0, 255)
     out = grey.copy()
-    out[is_red] = lifted[is_red]
+    blended = grey[box].astype(np.float32) * (1.0 - weight) + lifted * weight
+    out[box] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
     return out
 
 

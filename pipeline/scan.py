@@ -26,6 +26,7 @@ same table sits at the same place on every page whatever each page's skew
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -74,13 +75,21 @@ class ScanOptions:
     # it sits between characters (a decimal point does); ink touching the
     # crop's edge no thicker than ``cell_rule_pt`` is a remnant of a rule.
     # 0 switches either off.
-    cell_speck_pt: float = 1.5
+    cell_speck_pt: float = 2.2
     cell_rule_pt: float = 1.6
     # A text row this many times taller than the median row of the page's
     # cells is more than one line run together: read it with detection.
     tall_row_ratio: float = 1.7
     # A cell's text row this flat next to the median row is a dash (—).
     dash_row_ratio: float = 0.3
+    # A cell's text row smaller both ways than this share of the median row
+    # is a speck of dust or seal ink, not a character (a 200 dpi dust dot is
+    # 5-6 px, above ``cell_speck_pt``; a digit is three times that tall).
+    speck_row_ratio: float = 0.45
+    # A row whose darkest ink has less than this share of the
+    # contrast of the page's typical cell row is a remnant (seal, fold), not
+    # print: cell text at 200 dpi reaches 10-80 grey, such remnants 120-160.
+    faint_row_contrast: float = 0.7
     keep_image: bool = False  # keep the cleaned image on Page.image (4-9 MB a page)
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
     ocr: OcrOptions = field(default_factory=OcrOptions)
@@ -182,9 +191,30 @@ def _running_text_chars(view: _PageView, grids: list[Table], engine: OcrEngine, 
     sizes = font_sizes(lines, options)
     chars: list[Char] = []
     for line, size in zip(lines, sizes, strict=True):
+        line = drop_stray_points(line)
         text = settle_widths(line.text, line.char_boxes, size, options.full_width_em)
         chars += _line_chars(replace(line, text=text), size, options.char_box_height)
     return chars
+
+
+# Specks read as "." where no point is written: before the list number that
+# opens a line (".2.科学技术支出"), and after a number that has its decimal
+# point already, before a CJK unit or % ("483.86.万元").
+_STRAY_POINT = re.compile(r"^[.·](?=\d)|(?<=\d\.\d\d)\.(?=[\u3400-\u9fff%])")
+
+
+def drop_stray_points(line: Line) -> Line:
+    """``line`` without the dust specks that OCR read as points."""
+    stray = {match.start() for match in _STRAY_POINT.finditer(line.text)}
+    if not stray:
+        return line
+    keep = [i for i in range(len(line.text)) if i not in stray]
+    return replace(
+        line,
+        text="".join(line.text[i] for i in keep),
+        char_boxes=[line.char_boxes[i] for i in keep],
+        char_conf=[line.char_conf[i] for i in keep],
+    )
 
 
 def font_sizes(lines: list[Line], options: ScanOptions) -> list[float]:
@@ -330,6 +360,10 @@ def _line_chars(line: Line, size: float, box_height: float) -> list[Char]:
 # What the recogniser makes of a dash standing alone in a cell.
 _DASH_READINGS = frozenset({"一", "1", "-", "—", "–", "_", "－", "l", "I"})
 
+# What the recogniser makes of a speck (dust, seal grain) alone on a row; no
+# cell says only this.
+_NOISE_MARKS = frozenset("•·●★☆*$+.,'`°^~")
+
 # White margin around a text row handed to the recogniser, in pixels.
 _ROW_PADDING_PX = 4
 
@@ -343,6 +377,8 @@ class _TextRow:
     bbox: BBox
     to_points: Affine
     height_px: int
+    width_px: int
+    darkest: int  # the darkest pixel of its ink
 
 
 def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options: ScanOptions) -> list[Char]:
@@ -359,8 +395,16 @@ def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options:
     if not rows:
         return []
     typical = median(row.height_px for row in rows)
+    ink = median(row.darkest for row in rows)
+    faint = 255 - options.faint_row_contrast * (255 - ink)
     chars: list[Char] = []
     for row in rows:
+        flat = row.height_px < options.dash_row_ratio * typical
+        if max(row.height_px, row.width_px) < options.speck_row_ratio * typical or row.darkest > faint:
+            # Dust or a seal's remnant alone on its row: too small to be a
+            # character, or far paler than the page's cell text (a pale
+            # flat stroke is at most a dash, which says as little).
+            continue
         if row.height_px > options.tall_row_ratio * typical:
             # Wrapped lines that the ink projection could not split apart.
             # Detector boxes are padded (``box_to_font_size``): sized by them,
@@ -370,7 +414,9 @@ def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options:
                 chars += _line_chars(line, size, options.char_box_height)
         else:
             text, confidence = engine.read_cell(row.crop)
-            if text.strip() in _DASH_READINGS and row.height_px < options.dash_row_ratio * typical:
+            if is_noise_reading(text):
+                continue
+            if text.strip() in _DASH_READINGS and flat:
                 # A lone flat stroke: the recogniser scales it to full row
                 # height and reads 一 or 1, but in a form it is the dash of
                 # a cell with no value.  (Rule remnants are flat too; they
@@ -378,6 +424,11 @@ def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options:
                 text = "—"
             chars += _spread(pair_bracket_widths(text), row.bbox, confidence)
     return chars
+
+
+def is_noise_reading(text: str) -> bool:
+    """Whether a cell row reads as nothing but the marks specks are read as."""
+    return bool(text.strip()) and set(text.strip()) <= _NOISE_MARKS
 
 
 def _text_rows(view: _PageView, cell: TableCell, inset_pt: float, speck_px: int, rule_px: int) -> list[_TextRow]:
@@ -391,6 +442,8 @@ def _text_rows(view: _PageView, cell: TableCell, inset_pt: float, speck_px: int,
             bbox=cell_to_points.bbox(row),
             to_points=Affine.translation(row[0] - pad, row[1] - pad).then(cell_to_points),
             height_px=row[3] - row[1],
+            width_px=row[2] - row[0],
+            darkest=int(crop[row[1] : row[3], row[0] : row[2]].min()),
         )
         for row in text_rows(crop)
     ]

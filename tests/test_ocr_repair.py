@@ -164,3 +164,32 @@ def test_performance_cells_as_ocr_reads_them() -> None:
     indicator = record.indicators[0]
     assert (indicator.weight.value, indicator.score.value) == ("10.00", "10.00")
     assert indicator.score.confidence < indicator.weight.confidence == 1.0
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("173.元/吨", "173 元/吨"),
+        ("=100%.", "=100%"),
+        ("基本达到.预期效果", "基本达到预期效果"),
+        ("完全达到预期效果.", "完全达到预期效果"),
+    ],
+)
+def test_a_stray_point_in_an_indicator_value_is_dropped_and_shown(raw: str, value: str) -> None:
+    # A speck read as "." where no point is written: never at full confidence.
+    assert normalize.indicator_value(raw) == normalize.Normalized(value, repaired=True)
+    assert normalize.indicator_value(">=10.5%") == normalize.Normalized(">=10.5%")
+
+
+def test_labels_with_specks_still_find_columns_and_the_total_row() -> None:
+    table = table_from_grid(
+        [
+            ["项目名称", "就业补助", "<", "<", "<", "<", "<"],
+            ["一级指标", "二级指标", "三级指标", "年度指标.值", "•实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "申请专利数量", ">=86件", "=86件", "10", "10"],
+            ["总分.", "<", "<", "<", "<", "100", "92.21"],
+        ]
+    )
+    record = extract([], [table], INFO).performance[0]
+    assert [(i.target.value, i.actual.value) for i in record.indicators] == [(">=86 件", "=86 件")]
+    assert record.total_score.value == "92.21"

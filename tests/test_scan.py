@@ -6,6 +6,7 @@ A few pages only: OCR costs seconds a page on the CI's two cores.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,17 @@ from pipeline.ingest import open_pdf
 from pipeline.layout import RulingOptions, ruling_lines
 from pipeline.model import BBox, Char, Line, Page, Paragraph, Table
 from pipeline.ocr.base import clean_cell, text_rows
-from pipeline.preprocess import flatten_folds
+from pipeline.preprocess import flatten_folds, suppress_red_seals
 from pipeline.reading import paragraphs
-from pipeline.scan import ScanOptions, font_sizes, pair_bracket_widths, read_scanned_page, settle_widths
+from pipeline.scan import (
+    ScanOptions,
+    drop_stray_points,
+    font_sizes,
+    is_noise_reading,
+    pair_bracket_widths,
+    read_scanned_page,
+    settle_widths,
+)
 from pipeline.tables import recognise, stitch
 from tests.born_digital import LONG_TABLE_ROWS, PAGE_BREAK_PARAGRAPH, as_extracted, report_files
 from tests.corpus.degrade import scan_preset
@@ -231,3 +240,61 @@ def test_a_fold_shadow_is_lifted_and_text_kept() -> None:
     assert lifted[148:153].min() >= 245 and folded[148:153].min() < 190
     assert lifted[50:70, 100:120].max() <= 35
     assert np.array_equal(flatten_folds(page), page)  # nothing to lift: untouched
+
+
+def test_a_seal_leaves_no_outline_and_keeps_the_text_under_it() -> None:
+    # A red ring over paper and a black character, and the ring's rim as a
+    # 200 dpi JPEG leaves it: pale, pinkish, below the saturation limit.
+    page = np.full((120, 160, 3), 250, np.float32)
+    page[50:70, 60:80] = 25  # a character
+    yy, xx = np.mgrid[:120, :160]
+    radius = np.hypot(yy - 60, xx - 80)
+    ink = np.clip(1.0 - np.abs(radius - 40) / 4, 0, 1)[:, :, None]  # the ring, soft-edged
+    star = ((np.abs(yy - 60) < 12) & (np.abs(xx - 70) < 12))[:, :, None] * 0.9  # ink over the character
+    alpha = np.maximum(ink, star)
+    red = np.array([36, 28, 205], np.float32)  # BGR
+    page = page * (1 - alpha) + page * red / 255 * alpha
+    rim = (np.abs(radius - 40) > 2.5) & (np.abs(radius - 40) < 4)
+    page[rim] = page[rim] * 0.5 + np.mean(page[rim], axis=1, keepdims=True) * 0.5  # chroma halved
+    grey = suppress_red_seals(np.clip(page, 0, 255).astype(np.uint8))
+    seal_only = (alpha[:, :, 0] > 0.1) & ~((yy >= 48) & (yy < 72) & (xx >= 58) & (xx < 82))
+    assert grey[seal_only].min() >= 200  # no grey outline left to read
+    assert grey[52:68, 62:78].max() <= 60  # the character under the ink stays
+
+
+def test_commas_of_a_wrapped_cell_are_kept() -> None:
+    # Two lines of a wrapped cell: the first ends "增加，", the second starts
+    # with a comma that wrapping pushed there ("，产生差异"); dust before the
+    # first line goes.
+    crop = np.full((70, 200), 255, np.uint8)
+    for x in (30, 60, 90):
+        crop[8:28, x : x + 20] = 0  # line 1
+        crop[38:58, x + 30 : x + 50] = 0  # line 2, after its comma
+    crop[24:28, 113:116] = 0  # closing comma of line 1, low, right after it
+    crop[54:58, 45:48] = 0  # leading comma of line 2, low, right before its ink
+    crop[22:25, 12:15] = 0  # dust before line 1
+    cleaned = clean_cell(crop, speck_px=4, rule_px=4)
+    assert cleaned[24:28, 113:116].max() == 0 and cleaned[54:58, 45:48].max() == 0
+    assert cleaned[22:25, 12:15].min() == 255
+
+
+def test_dust_read_as_points_in_running_text_is_dropped() -> None:
+    text = ".2.科学技术支出(类)483.86.万元，占25.05%。"
+    line = Line(
+        text=text,
+        bbox=(0, 0, 1, 1),
+        page=1,
+        char_boxes=[(i, 0, i + 1, 1) for i in range(len(text))],
+        char_conf=[1.0] * len(text),
+        size=1,
+        kind="text",
+    )
+    mended = drop_stray_points(line)
+    assert mended.text == "2.科学技术支出(类)483.86万元，占25.05%。"
+    assert len(mended.char_boxes) == len(mended.char_conf) == len(mended.text)
+    assert drop_stray_points(replace(line, text="增长3.14.5" + text[10:])).text.startswith("增长3.14.5")
+
+
+def test_a_cell_row_read_as_marks_only_is_noise() -> None:
+    assert is_noise_reading("•") and is_noise_reading(" $ ") and is_noise_reading("*.")
+    assert not is_noise_reading("—") and not is_noise_reading("") and not is_noise_reading("10.5")

@@ -8,6 +8,7 @@ their order and number vary between forms.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pipeline import normalize
@@ -19,13 +20,23 @@ from pipeline.normalize import Normalized
 Normalizer = Callable[[str], Normalized]
 
 
+# Specks a scan adds to a label cell ("总分." with dust after it, "•实际完成值",
+# "年度指标.值"): no label has a point at an end or between two CJK characters.
+_LABEL_SPECKS = re.compile(r"^[.·•★*]+|[.·•★*]+$|(?<=[\u3400-\u9fff])[.·•★*]+(?=[\u3400-\u9fff])")
+
+
+def _label(text: str) -> str:
+    """A cell's text as labels are written: compact, without specks' marks at its ends."""
+    return _LABEL_SPECKS.sub("", compact(normalize.STRAY_MARK.sub("", text)))
+
+
 class _Grid:
     """A table with the compact text of each cell, for label lookups."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.rows = table.rows()
-        self.labels = {id(cell): compact(cell.text) for cell in table.cells}
+        self.labels = {id(cell): _label(cell.text) for cell in table.cells}
 
     def label(self, cell: TableCell | None) -> str:
         return self.labels[id(cell)] if cell is not None else ""

@@ -180,9 +180,11 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
     * Specks: ink at most ``speck_px`` in both directions with no larger ink
       in its text row on both its left and its right, nor right above or
       below it.  A decimal point, a colon's dot or a middle dot in a name
-      sits between two characters, and a comma or full stop ending a line
-      sits low, right after the last one; dust before or after a value, or
-      alone in an empty cell, does not.
+      sits between two characters, a comma or full stop ending a line
+      sits low, right after the last one, and one that wrapping pushed to
+      the start of a cell's second or later line sits low, right before its
+      first; dust before or after a value, or alone in an empty cell, does
+      not.
     """
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
     if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
@@ -198,6 +200,7 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
     drop = rule.copy()
     solid = np.isin(labels, np.flatnonzero(~small & ~rule)) & (labels > 0)
     reach = 2 * speck_px
+    bands = _ink_bands(solid.any(axis=1)) if solid.any() else []
     for label in np.flatnonzero(small & ~rule):
         if label == 0:
             continue
@@ -207,7 +210,7 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
         right = solid[band, x1:].any()
         column = slice(max(0, x0 - 1), x1 + 1)
         stacked = solid[max(0, y0 - reach) : y0, column].any() or solid[y1 : y1 + reach, column].any()
-        drop[label] = not ((left and right) or stacked or (left and _ends_line(solid, x0, y0, y1, reach)))
+        drop[label] = not ((left and right) or stacked or _line_punctuation(solid, bands, x0, x1, y0, y1, reach))
     drop[0] = False
     if not drop.any():
         return crop
@@ -216,15 +219,28 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
     return cleaned
 
 
-def _ends_line(solid: np.ndarray, x0: int, y0: int, y1: int, reach: int) -> bool:
-    """Whether a mark at ``x0`` (rows ``y0:y1``) sits right after ink and in
-    its lower half, as a line's closing comma or full stop does."""
-    window = solid[max(0, y0 - 3 * reach) : y1 + 3 * reach, max(0, x0 - reach) : x0]
-    rows = np.flatnonzero(window.any(axis=1))
-    if rows.size == 0:
+def _line_punctuation(
+    solid: np.ndarray, bands: list[tuple[int, int]], x0: int, x1: int, y0: int, y1: int, reach: int
+) -> bool:
+    """Whether a mark at ``x0:x1`` (rows ``y0:y1``) sits in the lower half of
+    a text row and either right after its ink (a line's closing comma or full
+    stop) or right before the ink of a row that is not the cell's first (a
+    comma that wrapping pushed to the start of the next line, "，产生差异").
+
+    The row is the band of solid ink that the mark lies in, so the lines
+    above and below in a wrapped cell do not move its middle."""
+    middle = (y0 + y1) / 2
+    near = [(top, bottom) for top, bottom in bands if top - reach <= middle <= bottom + reach]
+    if not near:
         return False
-    top = max(0, y0 - 3 * reach)
-    return (y0 + y1) / 2 >= top + (rows[0] + rows[-1]) / 2
+    index = bands.index(min(near, key=lambda b: abs((b[0] + b[1]) / 2 - middle)))
+    top, bottom = bands[index]
+    if middle < (top + bottom) / 2:
+        return False
+    rows = slice(top, bottom)
+    if solid[rows, max(0, x0 - reach) : x0].any():
+        return True
+    return index > 0 and not solid[rows, :x0].any() and solid[rows, x1 : x1 + 3 * reach].any()
 
 
 def text_rows(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
