@@ -1,7 +1,7 @@
 """Scanned pages: seconds per page, against raw whole-page RapidOCR, memory, and accuracy per preset.
 
     .venv/bin/python -m benchmarks.scan_speed [--seed 1] [--pages 4] [--presets ...] [--accuracy] [--ablate]
-        [--engine rapidocr|tesseract|paddleocr]
+        [--engine rapidocr|tesseract|paddleocr] [--config my.yaml]
 
 A generated report (``tests.corpus.generate``) is turned into image-only
 copies, one per degradation preset (``tests/corpus/degrade.py``).  For each:
@@ -106,11 +106,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=4, help="pages timed per preset")
     parser.add_argument("--presets", nargs="+", choices=sorted(PRESETS), default=list(PRESETS))
     parser.add_argument("--accuracy", action="store_true", help="also field F1 of the whole report per preset")
+    parser.add_argument("--config", default=None, help="YAML overriding configs/default.yaml")
     parser.add_argument("--engine", default=None, help="OCR engine of the pipeline (default: configs' scan.engine)")
     parser.add_argument("--ablate", action="store_true", help="each cleaning step off in turn, on the first preset")
     args = parser.parse_args()
 
-    pipeline = Pipeline.from_config(load_config())
+    pipeline = Pipeline.from_config(load_config(args.config))
     if args.engine:
         pipeline = replace(pipeline, scan=replace(pipeline.scan, engine=args.engine))
     with tempfile.TemporaryDirectory() as folder:
