@@ -9,7 +9,7 @@ a reason's own numbered points ("1.…；2.…") stay inside it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pipeline import normalize
 from pipeline.extract.fields import field_from_evidence
@@ -72,6 +72,23 @@ def _value_field(
     return field_from_evidence(result, evidence, rules.confidence, exact=exact)
 
 
+def _signed_field(
+    stream: TextStream,
+    match: re.Match[str] | None,
+    group: str,
+    direction_group: str,
+    convert: Callable[[str, str], Normalized],
+    rules: Rules,
+    *,
+    exact: bool,
+) -> Field:
+    """A change or growth figure, its sign taken from the wording in ``direction_group``."""
+    if match is None:
+        return Field()
+    value = convert(_as_read(stream, match, group), match.group(direction_group))
+    return _value_field(stream, match, value, rules, exact=exact)
+
+
 def _as_read(stream: TextStream, match: re.Match[str], group: str) -> str:
     """A number as read: normalising it then reports spaces inside it as a repair."""
     return stream.source(*match.span(group))
@@ -114,24 +131,8 @@ def _read_item(stream: TextStream, start: int, end: int, budget: str, rules: Rul
         amount=_value_field(
             stream, amount, normalize.amount(_as_read(stream, amount, "amount"), unit), rules, exact=exact
         ),
-        change=_value_field(
-            stream,
-            change,
-            normalize.signed_amount(_as_read(stream, change, "change"), change.group("cdir"))
-            if change
-            else Normalized(None),
-            rules,
-            exact=exact,
-        ),
-        growth_pct=_value_field(
-            stream,
-            growth,
-            normalize.signed_percentage(_as_read(stream, growth, "growth"), growth.group("gdir"))
-            if growth
-            else Normalized(None),
-            rules,
-            exact=exact,
-        ),
+        change=_signed_field(stream, change, "change", "cdir", normalize.signed_amount, rules, exact=exact),
+        growth_pct=_signed_field(stream, growth, "growth", "gdir", normalize.signed_percentage, rules, exact=exact),
         reason=reason,
     )
 
