@@ -1,6 +1,6 @@
 """Scanned pages: seconds per page, against raw whole-page RapidOCR, memory, and accuracy per preset.
 
-    .venv/bin/python -m benchmarks.scan_speed [--seed 1] [--pages 4] [--presets ...] [--accuracy] [--ablate]
+    .venv/bin/python -m benchmarks.scan_speed [--seeds 1 ...] [--pages 4] [--presets ...] [--accuracy] [--ablate]
         [--engine rapidocr|tesseract|paddleocr] [--config my.yaml]
 
 A generated report (``tests.corpus.generate``) is turned into image-only
@@ -12,7 +12,8 @@ copies, one per degradation preset (``tests/corpus/degrade.py``).  For each:
   same process (wall and CPU seconds per page, and their ratio; the issue's
   bar is 1.3);
 * accuracy (``--accuracy``): field F1 per section of the whole scanned
-  report against its truth;
+  reports against their truth, pooled over ``--seeds`` (speed is timed on
+  the first), with each report's overall F1;
 * ``--ablate``: the first preset again with each cleaning step switched off
   in turn (time per page and, with ``--accuracy``, overall F1).
 
@@ -77,10 +78,22 @@ def speed(pipeline: Pipeline, scanned: Path, pages: int) -> tuple[Clock, Clock]:
     return full, raw
 
 
-def accuracy(pipeline: Pipeline, scanned: Path, truth: Path) -> dict[str, float]:
-    document = pipeline.run(scanned)
-    evaluation = summarise([evaluate(document, json.loads(truth.read_text(encoding="utf-8")))])
-    return {section: score.f1 for section, score in evaluation.scores().items()}
+def accuracy(pipeline: Pipeline, reports: list[tuple[Path, Path]]) -> tuple[dict[str, float], list[float]]:
+    """Field F1 per section pooled over the (scanned, truth) reports, and each report's overall F1."""
+    evaluations = [
+        evaluate(pipeline.run(scanned), json.loads(truth.read_text(encoding="utf-8"))) for scanned, truth in reports
+    ]
+    pooled = {section: score.f1 for section, score in summarise(evaluations).scores().items()}
+    each = [summarise([evaluation]).scores()["overall"].f1 for evaluation in evaluations]
+    return pooled, each
+
+
+def scanned_whole(report_pdf: Path, preset: str) -> tuple[Path, Path]:
+    """The whole report scanned with ``preset`` (made once), and its truth."""
+    whole = report_pdf.with_name(f"{report_pdf.stem}-{preset}.pdf")
+    if not whole.exists():
+        scan_preset(report_pdf, whole, preset)
+    return whole, report_pdf.with_suffix(".truth.json")
 
 
 def with_preprocess(pipeline: Pipeline, dpi: int, **changes: object) -> Pipeline:
@@ -102,7 +115,7 @@ def print_scores(label: str, scores: dict[str, float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=1, help="corpus seed of the report")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1], help="corpus seeds of the reports")
     parser.add_argument("--pages", type=int, default=4, help="pages timed per preset")
     parser.add_argument("--presets", nargs="+", choices=sorted(PRESETS), default=list(PRESETS))
     parser.add_argument("--accuracy", action="store_true", help="also field F1 of the whole report per preset")
@@ -116,8 +129,8 @@ def main() -> None:
         pipeline = replace(pipeline, scan=replace(pipeline.scan, engine=args.engine))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        [report_pdf] = generate(out, [args.seed])
-        truth = report_pdf.with_suffix(".truth.json")
+        report_pdfs = generate(out, args.seeds)
+        report_pdf = report_pdfs[0]
         timed_pages = list(range(args.pages))
         runs: list[tuple[str, Callable[[], Pipeline], str]] = [
             (preset, lambda p=preset: with_preprocess(pipeline, PRESETS[p]["dpi"]), preset) for preset in args.presets
@@ -134,10 +147,9 @@ def main() -> None:
             full, raw = speed(chosen, sample, args.pages)
             report(label, full, raw, args.pages)
             if args.accuracy:
-                whole = out / f"{preset}.pdf"
-                if not whole.exists():
-                    scan_preset(report_pdf, whole, preset)
-                print_scores(label, accuracy(chosen, whole, truth))
+                pooled, each = accuracy(chosen, [scanned_whole(pdf, preset) for pdf in report_pdfs])
+                print_scores(label, pooled)
+                print(f"{'':32s} overall per report: " + "  ".join(f"{f1:.4f}" for f1 in each))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this worker: {peak_mb:.0f} MB")
 

@@ -13,8 +13,9 @@ page exactly like a born-digital one.
 Steps: render at ``dpi`` → ``preprocess.clean`` (each step switchable) →
 ruling lines → lattice grids on those rules → each cell's text rows read by
 recognition only (no detection) → running text by detection + recognition
-on the page with the tables painted out.  With ``layout`` on, CDLA table
-regions that hold no rules get their grid from SLANet-plus instead.
+on the page with the tables painted out.  Tables drawn without rules
+(found by column alignment, and by CDLA table regions with ``layout`` on)
+get their grid from cell borders SLANet-plus predicts.
 
 Coordinates: boxes are points of the page as if it had been scanned straight.
 Deskewing turns the image about its centre; undoing the canvas growth of
@@ -38,7 +39,16 @@ import cv2
 import numpy as np
 
 from pipeline.config import options_for
-from pipeline.layout import LayoutOptions, RulingOptions, detect, ruling_lines, segments_to_points
+from pipeline.layout import (
+    AlignmentOptions,
+    LayoutOptions,
+    Region,
+    RulingOptions,
+    aligned_tables,
+    detect,
+    ruling_lines,
+    segments_to_points,
+)
 from pipeline.model import BBox, Char, Line, Page, Segment, Table, TableCell
 from pipeline.ocr import OcrEngine, OcrOptions, get_engine
 from pipeline.ocr.base import clean_cell, pad_row, split_box, text_rows
@@ -52,7 +62,10 @@ class ScanOptions:
     # 200 dpi reads the corpus as well as 300 at two thirds of the pixels;
     # rapidocr's detector shrinks anything larger to 2000 px anyway.
     dpi: int = 200
-    # Layout regions (CDLA) find tables drawn without rules; off saves ~0.2 s a page.
+    # Tables drawn without rules are found by their column gutters
+    # (``layout.aligned_tables``) and by CDLA table regions (``layout``;
+    # off saves ~0.2 s a page); SLANet-plus predicts their cells.
+    column_alignment: bool = True
     layout: bool = True
     # A line at least this many ems long measures its font size by its width.
     min_ems: float = 4.0
@@ -95,11 +108,12 @@ class ScanOptions:
     ocr: OcrOptions = field(default_factory=OcrOptions)
     layout_model: LayoutOptions = field(default_factory=LayoutOptions)
     ruling: RulingOptions = field(default_factory=RulingOptions)
+    alignment: AlignmentOptions = field(default_factory=AlignmentOptions)
 
     @classmethod
     def from_config(cls, section: dict[str, Any] | None) -> ScanOptions:
         """Options from the config's ``scan:`` section; its sub-sections
-        ``preprocess``, ``ocr``, ``layout_model`` and ``ruling`` set the
+        ``preprocess``, ``ocr``, ``layout_model``, ``ruling`` and ``alignment`` set the
         options of those stages (unknown keys raise, as everywhere)."""
         values = dict(section or {})
         stages = {name: options_for(kind, values, name) for name, kind in _STAGE_OPTIONS.items() if name in values}
@@ -112,6 +126,7 @@ _STAGE_OPTIONS: dict[str, type] = {
     "ocr": OcrOptions,
     "layout_model": LayoutOptions,
     "ruling": RulingOptions,
+    "alignment": AlignmentOptions,
 }
 
 
@@ -128,14 +143,22 @@ def read_scanned_page(
     cleaned = clean(image, options.preprocess)
     view = _PageView(cleaned.image, upright_frame(cleaned, image.shape, options.dpi), page.number)
     rules = segments_to_points(ruling_lines(cleaned.image, options.ruling), view.to_points)
-    if options.layout:
-        rules += _ruleless_table_rules(view, rules, options)
+    grids = _grids(page, rules, table_options)
+    if options.layout or options.column_alignment:
+        regions = _unruled_table_regions(view, grids, options)
+        if regions:
+            rules = [rule for rule in rules if not any(_inside(rule, box) for box in regions)]
+            rules += [border for box in regions for border in _predicted_borders(view, box)]
+            grids = _grids(page, rules, table_options)
     page.rules = rules
-    grids = VectorEngine(table_options).recognise(Page(page.number, page.width, page.height, "text", rules=rules))
     engine = get_engine(options.engine, options.ocr)
     page.chars = _running_text_chars(view, grids, engine, options) + _cell_chars(view, grids, engine, options)
     if options.keep_image:
         page.image = cleaned.image
+
+
+def _grids(page: Page, rules: list[Segment], table_options: TableOptions | None) -> list[Table]:
+    return VectorEngine(table_options).recognise(Page(page.number, page.width, page.height, "text", rules=rules))
 
 
 def upright_frame(cleaned: Preprocessed, original_shape: tuple[int, ...], dpi: float) -> Affine:
@@ -182,11 +205,7 @@ def _running_text_chars(view: _PageView, grids: list[Table], engine: OcrEngine, 
     """Chars of the text outside tables: one detection + recognition pass
     over the page with the tables painted white, so table text is read
     only once, from the cells."""
-    image = view.image.copy()
-    paper = int(np.percentile(image[::8, ::8], 90))
-    for grid in grids:
-        x0, y0, x1, y1 = view.pixel_box(grid.bbox, -options.table_margin_pt)
-        image[y0:y1, x0:x1] = paper
+    image = _tables_painted_out(view, grids, options.table_margin_pt)
     lines = engine.read(image, page=view.number, to_points=view.to_points)
     sizes = font_sizes(lines, options)
     chars: list[Char] = []
@@ -195,6 +214,16 @@ def _running_text_chars(view: _PageView, grids: list[Table], engine: OcrEngine, 
         text = settle_widths(line.text, line.char_boxes, size, options.full_width_em)
         chars += _line_chars(replace(line, text=text), size, options.char_box_height)
     return chars
+
+
+def _tables_painted_out(view: _PageView, grids: list[Table], margin_pt: float) -> np.ndarray:
+    """The page image with each table's box (grown by ``margin_pt``) painted paper-white."""
+    image = view.image.copy()
+    paper = int(np.percentile(image[::8, ::8], 90))
+    for grid in grids:
+        x0, y0, x1, y1 = view.pixel_box(grid.bbox, -margin_pt)
+        image[y0:y1, x0:x1] = paper
+    return image
 
 
 # Specks read as "." where no point is written: before the list number that
@@ -466,20 +495,33 @@ def _spread(text: str, box: BBox, confidence: float) -> list[Char]:
 # --------------------------------------------------------------------------
 
 
-def _ruleless_table_rules(view: _PageView, rules: list[Segment], options: ScanOptions) -> list[Segment]:
-    """Rules for layout table regions that have none: cell borders predicted
-    by SLANet-plus, as segments in points, so one grid builder serves both."""
-    segments: list[Segment] = []
-    for region in detect(view.image, options.layout_model):
-        if region.kind != "table":
-            continue
+def _unruled_table_regions(view: _PageView, grids: list[Table], options: ScanOptions) -> list[BBox]:
+    """Boxes (points) of tables with no grid of rules: whitespace-aligned
+    blocks first (their boxes are tight), then CDLA table regions that
+    overlap none of them.  Rules inside such a box (a three-line table's)
+    give way to the predicted cell borders."""
+    candidates: list[Region] = []
+    if options.column_alignment:
+        candidates += aligned_tables(_tables_painted_out(view, grids, options.table_margin_pt), options.alignment)
+    if options.layout:
+        candidates += [region for region in detect(view.image, options.layout_model) if region.kind == "table"]
+    boxes: list[BBox] = []
+    for region in candidates:
         box = view.to_points.bbox(region.bbox)
-        if any(_inside(rule, box) for rule in rules):
-            continue
-        x0, y0, x1, y1 = (int(v) for v in region.bbox)
-        crop_to_points = Affine.translation(x0, y0).then(view.to_points)
-        segments += [crop_to_points.segment(s) for s in predicted_cell_borders(view.image[y0:y1, x0:x1])]
-    return segments
+        if not any(_overlap(box, other) for other in [*boxes, *(grid.bbox for grid in grids)]):
+            boxes.append(box)
+    return boxes
+
+
+def _predicted_borders(view: _PageView, box: BBox) -> list[Segment]:
+    """SLANet-plus cell borders of the table in ``box``, in points."""
+    x0, y0, x1, y1 = view.pixel_box(box)
+    crop_to_points = Affine.translation(x0, y0).then(view.to_points)
+    return [crop_to_points.segment(s) for s in predicted_cell_borders(view.image[y0:y1, x0:x1])]
+
+
+def _overlap(first: BBox, second: BBox) -> bool:
+    return first[0] < second[2] and second[0] < first[2] and first[1] < second[3] and second[1] < first[3]
 
 
 def _inside(rule: Segment, box: BBox) -> bool:
@@ -491,14 +533,19 @@ def predicted_cell_borders(table_image: np.ndarray) -> list[Segment]:
 
     SLANet-plus predicts the table's structure (cells with row/column spans)
     and a box per cell.  Each grid line is put at the median of the cell
-    edges that lie on it, and every cell contributes its four sides on those
-    lines: merged cells leave the inner rules out, as a drawn table does.
+    edges that lie on it, then moved into the nearest blank band of the ink
+    (predicted boxes are loose: a line may cut the second line of a wrapped
+    cell), and rows or columns left without ink at the table's edges are
+    dropped.  Every cell contributes its four sides on those lines: merged
+    cells leave the inner rules out, as a drawn table does.
     """
     structure, boxes = _slanet(table_image)
     if not structure:
         return []
-    xs = _grid_lines(structure, boxes, column=True)
-    ys = _grid_lines(structure, boxes, column=False)
+    ink = _ink(table_image)
+    xs = _snapped(_grid_lines(structure, boxes, column=True), ink.any(axis=0))
+    ys = _snapped(_grid_lines(structure, boxes, column=False), ink.any(axis=1))
+    structure, xs, ys = _without_empty_edges(structure, xs, ys, ink)
     segments = []
     for row0, row1, col0, col1 in structure:
         left, right, top, bottom = xs[col0], xs[col1 + 1], ys[row0], ys[row1 + 1]
@@ -509,6 +556,65 @@ def predicted_cell_borders(table_image: np.ndarray) -> list[Segment]:
             Segment(right, top, right, bottom),
         ]
     return segments
+
+
+def _ink(image: np.ndarray) -> np.ndarray:
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink.astype(bool)
+
+
+def _snapped(lines: list[float], has_ink: np.ndarray) -> list[float]:
+    """Each line moved to the middle of the nearest run without ink (kept
+    where it is when no run is nearer than half the distance to a neighbour)."""
+    blank = [(start, stop) for start, stop in _blank_runs(has_ink)]
+    snapped = []
+    for index, line in enumerate(lines):
+        neighbours = [abs(line - lines[i]) for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+        reach = min(neighbours, default=float(len(has_ink))) / 2
+        nearest = min(blank, key=lambda run: _distance(line, run), default=None)
+        if nearest is not None and _distance(line, nearest) <= reach:
+            line = (nearest[0] + nearest[1]) / 2 if _distance(line, nearest) > 0 else line
+        snapped.append(float(np.clip(line, 0, len(has_ink))))
+    return snapped
+
+
+def _blank_runs(has_ink: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate(([True], has_ink, [True])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(start), int(stop)) for start, stop in zip(edges[0::2], edges[1::2], strict=True)]
+
+
+def _distance(position: float, run: tuple[int, int]) -> float:
+    return max(run[0] - position, position - run[1], 0.0)
+
+
+def _without_empty_edges(
+    structure: list[tuple[int, int, int, int]], xs: list[float], ys: list[float], ink: np.ndarray
+) -> tuple[list[tuple[int, int, int, int]], list[float], list[float]]:
+    """The grid less any first or last row or column with no ink."""
+
+    def empty(lo: float, hi: float, column: bool) -> bool:
+        band = ink[:, int(lo) : math.ceil(hi)] if column else ink[int(lo) : math.ceil(hi)]
+        return not band.any()
+
+    while len(ys) > 2 and empty(ys[-2], ys[-1], column=False):
+        ys = ys[:-1]
+    while len(ys) > 2 and empty(ys[0], ys[1], column=False):
+        ys = ys[1:]
+        structure = [(r0 - 1, r1 - 1, c0, c1) for r0, r1, c0, c1 in structure]
+    while len(xs) > 2 and empty(xs[-2], xs[-1], column=True):
+        xs = xs[:-1]
+    while len(xs) > 2 and empty(xs[0], xs[1], column=True):
+        xs = xs[1:]
+        structure = [(r0, r1, c0 - 1, c1 - 1) for r0, r1, c0, c1 in structure]
+    rows, cols = len(ys) - 1, len(xs) - 1
+    kept = [
+        (max(r0, 0), min(r1, rows - 1), max(c0, 0), min(c1, cols - 1))
+        for r0, r1, c0, c1 in structure
+        if r1 >= 0 and c1 >= 0 and r0 < rows and c0 < cols
+    ]
+    return kept, xs, ys
 
 
 def _grid_lines(structure: list[tuple[int, int, int, int]], boxes: np.ndarray, column: bool) -> list[float]:
