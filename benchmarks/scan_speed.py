@@ -17,7 +17,8 @@ copies, one per degradation preset (``tests/corpus/degrade.py``).  For each:
 * ``--ablate``: the first preset again with each cleaning step switched off
   in turn (time per page and, with ``--accuracy``, overall F1).
 
-Peak RSS of this one process (one worker) is printed at the end.
+Peak RSS of this one process (one worker: the corpus is made in a child
+process) is printed at the end.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from multiprocessing import get_context
 from pathlib import Path
 
 from pipeline.config import load_config
@@ -88,12 +91,24 @@ def accuracy(pipeline: Pipeline, reports: list[tuple[Path, Path]]) -> tuple[dict
     return pooled, each
 
 
-def scanned_whole(report_pdf: Path, preset: str) -> tuple[Path, Path]:
-    """The whole report scanned with ``preset`` (made once), and its truth."""
-    whole = report_pdf.with_name(f"{report_pdf.stem}-{preset}.pdf")
-    if not whole.exists():
-        scan_preset(report_pdf, whole, preset)
-    return whole, report_pdf.with_suffix(".truth.json")
+def make_scans(out: Path, seeds: list[int], presets: list[str], pages: int, whole: bool) -> list[Path]:
+    """The reports of ``seeds`` and their scans: the first ``pages`` pages of
+    the first report per preset, and (``whole``) every report per preset."""
+    report_pdfs = generate(out, seeds)
+    for preset in presets:
+        scan_preset(report_pdfs[0], _sample(out, preset), preset, pages=list(range(pages)))
+        for pdf in report_pdfs if whole else []:
+            scan_preset(pdf, _whole(pdf, preset)[0], preset)
+    return report_pdfs
+
+
+def _sample(out: Path, preset: str) -> Path:
+    return out / f"{preset}-sample.pdf"
+
+
+def _whole(report_pdf: Path, preset: str) -> tuple[Path, Path]:
+    """The whole report scanned with ``preset``, and its truth."""
+    return report_pdf.with_name(f"{report_pdf.stem}-{preset}.pdf"), report_pdf.with_suffix(".truth.json")
 
 
 def with_preprocess(pipeline: Pipeline, dpi: int, **changes: object) -> Pipeline:
@@ -129,9 +144,10 @@ def main() -> None:
         pipeline = replace(pipeline, scan=replace(pipeline.scan, engine=args.engine))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        report_pdfs = generate(out, args.seeds)
-        report_pdf = report_pdfs[0]
-        timed_pages = list(range(args.pages))
+        # The corpus is drawn and degraded in a child process, so the peak
+        # RSS printed below is the pipeline's alone.
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            report_pdfs = pool.submit(make_scans, out, args.seeds, args.presets, args.pages, args.accuracy).result()
         runs: list[tuple[str, Callable[[], Pipeline], str]] = [
             (preset, lambda p=preset: with_preprocess(pipeline, PRESETS[p]["dpi"]), preset) for preset in args.presets
         ]
@@ -143,11 +159,10 @@ def main() -> None:
             ]
         for label, configured, preset in runs:
             chosen = configured()
-            sample = scan_preset(report_pdf, out / f"{preset}-sample.pdf", preset, pages=timed_pages)
-            full, raw = speed(chosen, sample, args.pages)
+            full, raw = speed(chosen, _sample(out, preset), args.pages)
             report(label, full, raw, args.pages)
             if args.accuracy:
-                pooled, each = accuracy(chosen, [scanned_whole(pdf, preset) for pdf in report_pdfs])
+                pooled, each = accuracy(chosen, [_whole(pdf, preset) for pdf in report_pdfs])
                 print_scores(label, pooled)
                 print(f"{'':32s} overall per report: " + "  ".join(f"{f1:.4f}" for f1 in each))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

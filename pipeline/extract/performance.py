@@ -21,8 +21,14 @@ Normalizer = Callable[[str], Normalized]
 
 
 # Specks a scan adds to a label cell ("总分." with dust after it, "•实际完成值",
-# "年度指标.值"): no label has a point at an end or between two CJK characters.
-_LABEL_SPECKS = re.compile(r"^[.·•★*]+|[.·•★*]+$|(?<=[\u3400-\u9fff])[.·•★*]+(?=[\u3400-\u9fff])")
+# "年度指标.值", "全年执行数。"): no label has a point or a comma at an end,
+# nor a point between two CJK characters.
+_LABEL_SPECKS = re.compile(
+    r"^[.·•★*。，,、:：]+|[.·•★*。，,、:：]+$|(?<=[\u3400-\u9fff])[.·•★*]+(?=[\u3400-\u9fff])"
+)
+# A label this long misread by one character ("→级指标", "项目资金万元)")
+# still names its column where no other label is as near.
+_MIN_FUZZY_LABEL = 4
 
 
 def _label(text: str) -> str:
@@ -31,7 +37,12 @@ def _label(text: str) -> str:
 
 
 class _Grid:
-    """A table with the compact text of each cell, for label lookups."""
+    """A table with the compact text of each cell, for label lookups.
+
+    A cell names a label when its text is the label or, failing any exact
+    match, is one edit from exactly one label of those sought (an OCR slip
+    in a header: "→级指标" among the labels still missing from its row).
+    """
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -42,21 +53,38 @@ class _Grid:
         return self.labels[id(cell)] if cell is not None else ""
 
     def find(self, labels: frozenset[str] | dict[str, str]) -> TableCell | None:
-        """The first cell (reading order) whose text is one of ``labels``."""
-        for row in self.rows:
-            for cell in row:
-                if self.label(cell) in labels:
-                    return cell
-        return None
+        """The first cell (reading order) whose text is one of ``labels``, else the first one edit from one."""
+        cells = [cell for row in self.rows for cell in row]
+        exact = next((cell for cell in cells if self.label(cell) in labels), None)
+        if exact is not None:
+            return exact
+        return next((cell for cell in cells if _nearest_label(self.label(cell), labels) is not None), None)
+
+    def canonical(self, cell: TableCell, labels: frozenset[str] | dict[str, str]) -> str | None:
+        """The label of ``labels`` that ``cell`` names (exactly or by one edit), if any."""
+        text = self.label(cell)
+        return text if text in labels else _nearest_label(text, labels)
 
     def header_row(self, columns: dict[str, str], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
-        """The first row naming every required column; column name -> grid column."""
+        """The first row naming every required column; column name -> grid column.
+
+        Exact labels first; then each cell left over may name, by one edit,
+        one of the columns the row still lacks.
+        """
         for index, row in enumerate(self.rows):
             found: dict[str, int] = {}
+            leftover = []
             for cell in row:
                 name = columns.get(self.label(cell))
                 if name is not None and name not in found:
                     found[name] = cell.col
+                elif name is None:
+                    leftover.append(cell)
+            for cell in leftover:
+                missing = {label: name for label, name in columns.items() if name not in found}
+                near = _nearest_label(self.label(cell), missing)
+                if near is not None:
+                    found[missing[near]] = cell.col
             if all(name in found for name in required):
                 return index, found
         return None
@@ -75,7 +103,26 @@ class _Grid:
         return None
 
     def row_has(self, row: int, labels: frozenset[str] | dict[str, str]) -> bool:
-        return any(self.label(cell) in labels for cell in self.rows[row])
+        return any(self.canonical(cell, labels) is not None for cell in self.rows[row])
+
+
+def _nearest_label(text: str, labels: frozenset[str] | dict[str, str]) -> str | None:
+    """The one label of ``labels`` (at least ``_MIN_FUZZY_LABEL`` long) one edit from ``text``."""
+    near = {label for label in labels if len(label) >= _MIN_FUZZY_LABEL and _one_edit(text, label)}
+    return near.pop() if len(near) == 1 else None
+
+
+def _one_edit(first: str, second: str) -> bool:
+    """Whether one substitution, insertion or deletion turns ``first`` into ``second``."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    if len(first) > len(second):
+        first, second = second, first
+    prefix = 0
+    while prefix < len(first) and first[prefix] == second[prefix]:
+        prefix += 1
+    skip = 1 if len(first) == len(second) else 0
+    return first[prefix + skip :] == second[prefix + 1 :]
 
 
 def _cell_field(cell: TableCell | None, normalizer: Normalizer, rules: Rules, *, carried: bool = False) -> Field:
@@ -178,7 +225,7 @@ def _performance(table: Table, rules: Rules) -> Performance | None:
     indicator_labels = frozenset(label for label, name in perf.indicator_columns.items() if name == "level1")
     indicators, total_score = _indicators(grid, perf, rules)
     return Performance(
-        scope=perf.scope_by_name_label[grid.label(name_cell)],
+        scope=perf.scope_by_name_label[grid.canonical(name_cell, perf.scope_by_name_label)],
         name=_cell_field(grid.right_of(name_cell), normalize.text, rules),
         supervisor=_labelled_value(grid, frozenset(supervisor), rules),
         implementer=_labelled_value(grid, frozenset(implementer), rules),
