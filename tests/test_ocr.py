@@ -128,3 +128,20 @@ def test_paddleocr_explains_a_missing_install(tmp_path) -> None:
     (tmp_path / options.paddle_rec_model).mkdir()
     with pytest.raises(ImportError, match="paddleocr"):
         get_engine("paddleocr", options)
+
+
+def test_read_line_boxes_each_character_where_it_is_printed(engine: OcrEngine, page) -> None:
+    """A row read without detection: the same text as read_cell, one box per
+    character, in order, each over the character's ink in the crop."""
+    drawn = page.lines[0]
+    x0, y0, x1, y1 = (int(v) for v in drawn.bbox)
+    crop = page.image[y0 - 6 : y1 + 6, x0 - 8 : x1 + 8]
+    line, confidence = engine.read_line(crop)
+    assert line.text == engine.read_cell(crop)[0]
+    assert len(line.char_boxes) == len(line.char_conf) == len(line.text) and 0 < confidence <= 1
+    centres = [(box[0] + box[2]) / 2 for box, ch in zip(line.char_boxes, line.text, strict=True) if not ch.isspace()]
+    assert centres == sorted(centres)
+    assert centres[0] >= 0 and centres[-1] <= crop.shape[1]
+    if engine.name == "rapidocr":  # placed by the recogniser's own columns, not split evenly
+        ink = np.flatnonzero((crop.min(axis=2) if crop.ndim == 3 else crop).min(axis=0) < 128)
+        assert abs(centres[0] - (ink[0] + 8)) <= 12  # "2", about 16 px wide, starts the ink

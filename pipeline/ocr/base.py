@@ -79,6 +79,11 @@ class OcrEngine(Protocol):
         """Text of a table-cell crop and its confidence, without detection."""
         ...
 
+    def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
+        """One line of text (a crop holding a single row), without detection:
+        a box per character in the crop's pixels, and the line's confidence."""
+        ...
+
 
 @dataclass(slots=True)
 class PixelLine:
@@ -103,6 +108,15 @@ class RegionReader(ABC):
 
     @abstractmethod
     def read_cell(self, image_crop: np.ndarray) -> tuple[str, float]: ...
+
+    def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
+        """``read_cell`` with the crop's width split among the characters;
+        engines that place characters themselves do better."""
+        text, confidence = self.read_cell(image_crop)
+        height, width = image_crop.shape[:2]
+        return PixelLine(text, split_box(text, (0.0, 0.0, float(width), float(height))), [confidence] * len(text)), (
+            confidence
+        )
 
     def read(
         self,

@@ -7,6 +7,7 @@ downloader, which must never happen here.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,10 @@ _BUNDLED_MODELS = {
     "Rec.model_path": "PP-OCRv6_rec_small.onnx",
     "Cls.model_path": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
 }
+
+
+# White margin around a row handed to the recogniser.
+_PAD_PX = 4
 
 
 class RapidOcrEngine(RegionReader):
@@ -38,6 +43,10 @@ class RapidOcrEngine(RegionReader):
         )
         self._recognition_only = dict(
             use_det=False, use_cls=False, use_rec=True, return_word_box=False, return_single_char_box=False
+        )
+        # Without detection, word_results hold the recogniser's raw CTC columns.
+        self._line_only = dict(
+            use_det=False, use_cls=False, use_rec=True, return_word_box=True, return_single_char_box=True
         )
 
     def _read_lines(self, image: np.ndarray) -> list[PixelLine]:
@@ -59,11 +68,61 @@ class RapidOcrEngine(RegionReader):
             return "", 1.0
         texts, scores = [], []
         for row in rows:
-            result = self._ocr(pad_row(image_crop, row), **self._recognition_only)
+            result = self._ocr(pad_row(image_crop, row, _PAD_PX), **self._recognition_only)
             if result.txts:
                 texts.append(result.txts[0])
                 scores.append(float(result.scores[0]))
         return "".join(texts), min(scores, default=0.0)
+
+
+    def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
+        rows = text_rows(image_crop)
+        if len(rows) != 1:
+            return super().read_line(image_crop)
+        # Trimmed and padded exactly as read_cell does, so both read alike.
+        x0, y0, _, _ = rows[0]
+        piece = pad_row(image_crop, rows[0], _PAD_PX)
+        result = self._ocr(piece, **self._line_only)
+        if not result.txts:
+            return PixelLine("", [], []), 0.0
+        text, score = result.txts[0], float(result.scores[0])
+        height, width = piece.shape[:2]
+        line = _columns_line(text, score, result.word_results[0], float(width), float(height))
+        dx, dy = x0 - _PAD_PX, y0 - _PAD_PX
+        line.char_boxes = [(a + dx, b + dy, c + dx, d + dy) for a, b, c, d in line.char_boxes]
+        return line, score
+
+
+def _columns_line(text: str, score: float, columns: object, width: float, height: float) -> PixelLine:
+    """A recognised line with each character boxed at its CTC column.
+
+    The recogniser emits a character at the column of its input where it
+    sees it, so column (index + 0.5) / count of the crop's width is its
+    centre; the box around it is an em (the crop's height) wide for CJK
+    characters and half that otherwise.  Falls back to proportional
+    splitting when the columns do not match the text.
+    """
+    words = [ch for word in getattr(columns, "words", None) or [] for ch in word]
+    cols = [col for word in getattr(columns, "word_cols", None) or [] for col in word]
+    count = getattr(columns, "line_txt_len", 0) or 0
+    confidences = list(getattr(columns, "confs", None) or [])
+    visible = [ch for ch in text if not ch.isspace()]
+    if not count or words != visible or len(cols) != len(visible) or len(confidences) != len(visible):
+        return PixelLine(text, split_box(text, (0.0, 0.0, width, height)), [score] * len(text))
+    boxes: list[BBox | None] = []
+    char_conf: list[float] = []
+    placed = iter(zip(cols, confidences, strict=True))
+    for ch in text:
+        if ch.isspace():
+            boxes.append(None)
+            char_conf.append(score)
+            continue
+        col, confidence = next(placed)
+        centre = (col + 0.5) * width / count
+        half = height / 2 if unicodedata.east_asian_width(ch) in "WF" else height / 4
+        boxes.append((centre - half, 0.0, centre + half, height))
+        char_conf.append(float(confidence))
+    return PixelLine(text, _fill_space_boxes(boxes, (0.0, 0.0, width, height)), char_conf)
 
 
 def _params(options: OcrOptions) -> dict[str, object]:
