@@ -115,7 +115,7 @@ class AlignmentOptions:
     min_rows: int = 3
     # Rows with two or more cells, at least this many and this share of the
     # block's rows; the others are wrapped cell text or a column left empty.
-    min_split_rows: int = 2
+    min_split_rows: int = 3
     min_split_share: float = 0.5
     # Every column has ink in at least this many of the block's rows (a
     # speck in the margin beside a paragraph is not a column).
@@ -126,8 +126,9 @@ class AlignmentOptions:
     # The region reaches this far past the ink, for the structure model's margin.
     pad: float = 0.4
     # Ink smaller both ways than this share of a glyph's height is dust or
-    # punctuation, which never fills a cell alone.
-    speck: float = 0.35
+    # punctuation, which never fills a cell alone (a 150 dpi JPEG speck
+    # reaches 0.4).
+    speck: float = 0.5
     # Straight strokes longer than this are rules, folds or borders, not text.
     stroke: float = 3.0
 

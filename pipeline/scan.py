@@ -77,6 +77,11 @@ class ScanOptions:
     same_size_ratio: float = 1.12
     # A bracket or colon printed at least this wide (in ems) is full-width.
     full_width_em: float = 0.8
+    # A row of CJK cell text is about this many ems high in ink.
+    ink_height_em: float = 0.9
+    # The rows of a wrapped cell are read as one line, this many row
+    # heights apart (about the spacing of two characters' ink).
+    joined_row_gap: float = 0.15
     # Chars get a box this many font sizes tall around their line's centre,
     # like a text layer's loose boxes (detector boxes are taller).
     char_box_height: float = 1.1
@@ -227,9 +232,12 @@ def _tables_painted_out(view: _PageView, grids: list[Table], margin_pt: float) -
 
 
 # Specks read as "." where no point is written: before the list number that
-# opens a line (".2.科学技术支出"), and after a number that has its decimal
-# point already, before a CJK unit or % ("483.86.万元").
-_STRAY_POINT = re.compile(r"^[.·](?=\d)|(?<=\d\.\d\d)\.(?=[\u3400-\u9fff%])")
+# opens a line (".2.科学技术支出", ".九、财政拨款…", ".本年在职人员减少"), beside a
+# colon (".:本年未安排"), and after a number that has its decimal point
+# already, before a CJK unit or % ("483.86.万元").
+_STRAY_POINT = re.compile(
+    r"^[.·](?=[\d\u3400-\u9fff（(:：])|[.·](?=[:：])|(?<=[:：])[.·]|(?<=\d\.\d\d)\.(?=[\u3400-\u9fff%])"
+)
 
 
 def drop_stray_points(line: Line) -> Line:
@@ -300,7 +308,15 @@ _FULL_TO_HALF = {full: half for half, full in _HALF_TO_FULL.items()}
 _PAIRS = {"(": ")", "（": "）"}
 
 
-def settle_widths(text: str, boxes: list[BBox], size: float, full_width_em: float) -> str:
+def settle_widths(
+    text: str,
+    boxes: list[BBox],
+    size: float,
+    full_width_em: float,
+    blank_columns: np.ndarray | None = None,
+    *,
+    cjk_brackets_full: bool = False,
+) -> str:
     """``text`` with each bracket, colon, semicolon and comma in the form its
     printed width shows.
 
@@ -309,6 +325,18 @@ def settle_widths(text: str, boxes: list[BBox], size: float, full_width_em: floa
     a char between two others is full-width when that comes to at least
     ``full_width_em``; a bracket at a line end takes its partner's form,
     as brackets are printed in pairs.  A comma between digits stays as read.
+
+    Boxes placed from a recogniser's columns are a quarter em coarse; given
+    the line image's ``blank_columns`` (True where a pixel column has no
+    ink), the width is measured in the pixels instead: the blank columns
+    between the neighbours' centres, about 0.9 em around a full-width mark
+    and 0.4 em around a half-width one, are compared with
+    ``full_width_em - 0.2``.
+
+    With ``cjk_brackets_full``, a bracket whose width cannot be measured (at
+    a row's end, as a wrapped cell leaves "(万元)") is full-width next to CJK
+    text: OCR reads "（" as "(" far more often than the reverse
+    (docs/ocr-damage.md).
     """
     chars = list(text)
     decided: dict[int, bool] = {}
@@ -316,14 +344,27 @@ def settle_widths(text: str, boxes: list[BBox], size: float, full_width_em: floa
         if ch not in _HALF_TO_FULL and ch not in _FULL_TO_HALF:
             continue
         if 0 < i < len(chars) - 1 and not (chars[i - 1].isdigit() and chars[i + 1].isdigit()):
-            between = (boxes[i + 1][0] + boxes[i + 1][2]) / 2 - (boxes[i - 1][0] + boxes[i - 1][2]) / 2
-            own = between - (_ems(chars[i - 1]) + _ems(chars[i + 1])) * size / 2
-            decided[i] = own >= full_width_em * size
+            before, after = (boxes[i - 1][0] + boxes[i - 1][2]) / 2, (boxes[i + 1][0] + boxes[i + 1][2]) / 2
+            if blank_columns is not None:
+                blank = int(blank_columns[max(0, round(before)) : max(0, round(after))].sum())
+                decided[i] = blank >= (full_width_em - 0.2) * size
+            else:
+                own = after - before - (_ems(chars[i - 1]) + _ems(chars[i + 1])) * size / 2
+                decided[i] = own >= full_width_em * size
     for i, full in _partners(chars, decided).items():
         decided.setdefault(i, full)
+    if cjk_brackets_full:
+        for i, ch in enumerate(chars):
+            inside = chars[i + 1 : i + 2] if ch in "(（" else chars[i - 1 : i] if ch in ")）" else []
+            if i not in decided and inside and _is_cjk(inside[0]):
+                decided[i] = True
     for i, full in decided.items():
         chars[i] = _HALF_TO_FULL.get(chars[i], chars[i]) if full else _FULL_TO_HALF.get(chars[i], chars[i])
     return "".join(chars)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
 
 
 # Brackets a cell read may pair across widths, and the full-width form of each.
@@ -415,44 +456,194 @@ def _cell_chars(view: _PageView, grids: list[Table], engine: OcrEngine, options:
     so that the grid's cell filling puts each back into its cell."""
     to_px = options.dpi / 72.0
     speck_px, rule_px = round(options.cell_speck_pt * to_px), round(options.cell_rule_pt * to_px)
-    rows = [
-        row
-        for grid in grids
-        for cell in grid.cells
-        for row in _text_rows(view, cell, options.cell_inset_pt, speck_px, rule_px)
+    cells = [
+        _text_rows(view, cell, options.cell_inset_pt, speck_px, rule_px) for grid in grids for cell in grid.cells
     ]
-    if not rows:
+    every_row = [row for rows in cells for row in rows]
+    if not every_row:
         return []
-    typical = median(row.height_px for row in rows)
-    ink = median(row.darkest for row in rows)
+    typical = median(row.height_px for row in every_row)
+    ink = median(row.darkest for row in every_row)
     faint = 255 - options.faint_row_contrast * (255 - ink)
-    chars: list[Char] = []
-    for row in rows:
-        flat = row.height_px < options.dash_row_ratio * typical
-        if max(row.height_px, row.width_px) < options.speck_row_ratio * typical or row.darkest > faint:
-            # Dust or a seal's remnant alone on its row: too small to be a
-            # character, or far paler than the page's cell text (a pale
-            # flat stroke is at most a dash, which says as little).
-            continue
-        if row.height_px > options.tall_row_ratio * typical:
-            # Wrapped lines that the ink projection could not split apart.
-            # Detector boxes are padded (``box_to_font_size``): sized by them,
-            # the chars of neighbouring lines would overlap and interleave.
-            for line in engine.read(row.crop, page=view.number, to_points=row.to_points):
-                size = (line.bbox[3] - line.bbox[1]) / options.box_to_font_size
-                chars += _line_chars(line, size, options.char_box_height)
-        else:
-            text, confidence = engine.read_cell(row.crop)
-            if is_noise_reading(text):
-                continue
-            if text.strip() in _DASH_READINGS and flat:
-                # A lone flat stroke: the recogniser scales it to full row
-                # height and reads 一 or 1, but in a form it is the dash of
-                # a cell with no value.  (Rule remnants are flat too; they
-                # read as nothing.)
-                text = "—"
-            chars += _spread(pair_bracket_widths(text), row.bbox, confidence)
+    votes = _WidthVotes()
+    chars = [char for rows in cells for char in _cell_chars_of_rows(rows, engine, typical, faint, options, votes)]
+    votes.settle()
     return chars
+
+
+@dataclass(slots=True)
+class _WidthVotes:
+    """Commas and colons of a page's cells: those measured inside a row vote
+    on the width of those at a wrapped row's edge, which no ink can show
+    (a table's cells are typed in one style)."""
+
+    full: int = 0
+    half: int = 0
+    pending: list[Char] = field(default_factory=list)
+
+    def count(self, row_text: str) -> None:
+        for i in range(1, len(row_text) - 1):
+            ch = row_text[i]
+            if ch in _EDGE_MARKS and not (row_text[i - 1].isdigit() and row_text[i + 1].isdigit()):
+                self.full += ch in _FULL_TO_HALF
+                self.half += ch in _HALF_TO_FULL
+
+    def hold(self, char: Char) -> None:
+        if char.text in _EDGE_MARKS:
+            self.pending.append(char)
+
+    def settle(self) -> None:
+        if self.full == self.half:
+            return  # no evidence either way: as read
+        widths = _HALF_TO_FULL if self.full > self.half else _FULL_TO_HALF
+        for char in self.pending:
+            char.text = widths.get(char.text, char.text)
+
+
+_EDGE_MARKS = frozenset("，,：:；;")
+
+
+def _cell_chars_of_rows(
+    rows: list[_TextRow],
+    engine: OcrEngine,
+    typical: float,
+    faint: float,
+    options: ScanOptions,
+    votes: _WidthVotes | None = None,
+) -> list[Char]:
+    """The chars of one cell from its text rows (``typical``: the page's
+    median row height; rows paler than ``faint`` are remnants; ``votes``
+    gathers the page's punctuation widths, else the cell's own settle)."""
+    own_votes = votes is None
+    votes = votes if votes is not None else _WidthVotes()
+    # Dust or a seal's remnant alone on its row: too small to be a
+    # character, or far paler than the page's cell text (a pale flat
+    # stroke is at most a dash, which says as little).
+    printed = [
+        row
+        for row in rows
+        if max(row.height_px, row.width_px) >= options.speck_row_ratio * typical and row.darkest <= faint
+    ]
+    tall = [row for row in printed if row.height_px > options.tall_row_ratio * typical]
+    lines = [row for row in printed if row.height_px <= options.tall_row_ratio * typical]
+    chars: list[Char] = []
+    for row in tall:
+        # Wrapped lines that the ink projection could not split apart.
+        # Detector boxes are padded (``box_to_font_size``): sized by them,
+        # the chars of neighbouring lines would overlap and interleave.
+        for line in engine.read(row.crop, to_points=row.to_points):
+            size = (line.bbox[3] - line.bbox[1]) / options.box_to_font_size
+            chars += _line_chars(line, size, options.char_box_height)
+    if len(lines) == 1:
+        chars += _single_row_chars(lines[0], engine, typical, options, votes)
+    elif lines:
+        chars += _wrapped_rows_chars(lines, engine, typical, options, votes)
+    if own_votes:
+        votes.settle()
+    return chars
+
+
+def _single_row_chars(
+    row: _TextRow, engine: OcrEngine, typical: float, options: ScanOptions, votes: _WidthVotes
+) -> list[Char]:
+    line, confidence = engine.read_line(row.crop)
+    if is_noise_reading(line.text):
+        return []
+    if line.text.strip() in _DASH_READINGS and row.height_px < options.dash_row_ratio * typical:
+        # A lone flat stroke: the recogniser scales it to full row height and
+        # reads 一 or 1, but in a form it is the dash of a cell with no
+        # value.  (Rule remnants are flat too; they read as nothing.)
+        return _spread("—", row.bbox, confidence)
+    em = _cell_em(typical, options)
+    text = settle_widths(
+        line.text, line.char_boxes, em, options.full_width_em, _blank_columns(row.crop), cjk_brackets_full=True
+    )
+    votes.count(text)
+    return _spread(pair_bracket_widths(text), row.bbox, confidence)
+
+
+def _wrapped_rows_chars(
+    rows: list[_TextRow], engine: OcrEngine, typical: float, options: ScanOptions, votes: _WidthVotes
+) -> list[Char]:
+    """The text rows of one wrapped cell read as a single line, side by side.
+
+    Read row by row, the recogniser drops a comma that wrapping pushed to the
+    start of a row ("，产生差异"); in one line it sits between words as
+    written.  Each row's share of the text is the characters centred on it;
+    punctuation widths are measured within a row (the join between rows is
+    not printed spacing), and a comma or colon at a row's edge is left to
+    the page's ``votes``.
+    """
+    joined, starts = _side_by_side(rows, round(options.joined_row_gap * typical))
+    line, confidence = engine.read_line(joined)
+    if is_noise_reading(line.text):
+        return []
+    shares: list[list[int]] = [[] for _ in rows]
+    for index, (left, _, right, _) in enumerate(line.char_boxes):
+        row = int(np.searchsorted(starts, (left + right) / 2, side="right")) - 1
+        shares[min(max(row, 0), len(rows) - 1)].append(index)
+    em = _cell_em(typical, options)
+    blank = _blank_columns(joined)
+    texts = [
+        settle_widths(
+            "".join(line.text[i] for i in share),
+            [line.char_boxes[i] for i in share],
+            em,
+            options.full_width_em,
+            blank,
+            cjk_brackets_full=True,
+        )
+        for share in shares
+    ]
+    paired = pair_bracket_widths("".join(texts))  # brackets pair across rows; the length stays
+    chars: list[Char] = []
+    for index, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        votes.count(text)
+        row_chars = _spread(paired[: len(text)], row.bbox, confidence)
+        paired = paired[len(text) :]
+        if row_chars and index > 0:
+            votes.hold(row_chars[0])
+        if row_chars and index < len(rows) - 1:
+            votes.hold(row_chars[-1])
+        chars += row_chars
+    return chars
+
+
+def _side_by_side(rows: list[_TextRow], gap: int) -> tuple[np.ndarray, list[int]]:
+    """The rows' ink set side by side on one line, ``gap`` pixels apart and
+    vertically centred, and where each row starts along it."""
+    pad = _ROW_PADDING_PX
+    height = max(row.crop.shape[0] for row in rows)
+    pieces, starts, left = [], [], pad
+    for row in rows:
+        ink = row.crop[:, pad : row.crop.shape[1] - pad]
+        missing = height - ink.shape[0]
+        pieces.append(_white_border(ink, missing // 2, missing - missing // 2, 0, gap))
+        starts.append(left)
+        left += ink.shape[1] + gap
+    joined = np.concatenate(pieces, axis=1)
+    return _white_border(joined, 0, 0, pad, pad - gap), starts
+
+
+def _white_border(image: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    fill = 255 if image.ndim == 2 else (255, 255, 255)
+    if right < 0:
+        image, right = image[:, : image.shape[1] + right], 0
+    return cv2.copyMakeBorder(image, top, bottom, left, right, cv2.BORDER_CONSTANT, value=fill)
+
+
+def _blank_columns(crop: np.ndarray) -> np.ndarray:
+    """True for each pixel column of a text row without ink (Otsu)."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
+        return np.ones(grey.shape[1], dtype=bool)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ~ink.astype(bool).any(axis=0)
+
+
+def _cell_em(typical_row_px: float, options: ScanOptions) -> float:
+    """The font size of cell text, in pixels, from the page's typical cell row (its ink height)."""
+    return typical_row_px / options.ink_height_em
 
 
 def is_noise_reading(text: str) -> bool:

@@ -12,16 +12,21 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image, ImageDraw
 
 from pipeline.config import ConfigError
 from pipeline.ingest import open_pdf
 from pipeline.layout import RulingOptions, ruling_lines
-from pipeline.model import BBox, Char, Line, Page, Paragraph, Table
+from pipeline.model import BBox, Char, Line, Page, Paragraph, Table, TableCell
+from pipeline.ocr import get_engine
 from pipeline.ocr.base import clean_cell, text_rows
-from pipeline.preprocess import flatten_folds, suppress_red_seals
+from pipeline.preprocess import Affine, flatten_folds, suppress_red_seals
 from pipeline.reading import paragraphs
 from pipeline.scan import (
     ScanOptions,
+    _cell_chars_of_rows,
+    _PageView,
+    _text_rows,
     drop_stray_points,
     font_sizes,
     is_noise_reading,
@@ -32,7 +37,7 @@ from pipeline.scan import (
 from pipeline.tables import recognise, stitch
 from tests.born_digital import LONG_TABLE_ROWS, PAGE_BREAK_PARAGRAPH, as_extracted, report_files
 from tests.corpus.degrade import scan_preset
-from tests.scanned import character_error_rate
+from tests.scanned import BODY_PX, character_error_rate, font
 
 # The report's first four pages: text, a merged-cell table, and a table
 # crossing the break from page 3 to page 4.
@@ -293,8 +298,57 @@ def test_dust_read_as_points_in_running_text_is_dropped() -> None:
     assert mended.text == "2.科学技术支出(类)483.86万元，占25.05%。"
     assert len(mended.char_boxes) == len(mended.char_conf) == len(mended.text)
     assert drop_stray_points(replace(line, text="增长3.14.5" + text[10:])).text.startswith("增长3.14.5")
+    for damaged, meant in [
+        (".九、财政拨款“三公”经费支出决算情况说明", "九、财政拨款“三公”经费支出决算情况说明"),
+        ("主要原因是.:本年未安排居家养老资金", "主要原因是:本年未安排居家养老资金"),
+        (".本年在职人员减少", "本年在职人员减少"),
+    ]:
+        assert drop_stray_points(_text_line(damaged)).text == meant
+
+
+def _text_line(text: str) -> Line:
+    boxes = [(float(i), 0.0, i + 1.0, 1.0) for i in range(len(text))]
+    return Line(
+        text=text, bbox=(0, 0, 1, 1), page=1, char_boxes=boxes, char_conf=[1.0] * len(text), size=1, kind="text"
+    )
 
 
 def test_a_cell_row_read_as_marks_only_is_noise() -> None:
     assert is_noise_reading("•") and is_noise_reading(" $ ") and is_noise_reading("*.")
     assert not is_noise_reading("—") and not is_noise_reading("") and not is_noise_reading("10.5")
+
+
+def _cell_rows(lines: list[str]) -> list:
+    """A drawn table cell (200 dpi, body size) cut into its text rows as the scan stage cuts them."""
+    face = font(BODY_PX)
+    canvas = Image.new("L", (40 + int(max(face.getlength(line) for line in lines)), 30 + 44 * len(lines)), 255)
+    draw = ImageDraw.Draw(canvas)
+    for index, line in enumerate(lines):
+        draw.text((20, 15 + 44 * index), line, font=face, fill=0)
+    view = _PageView(np.array(canvas), Affine(), 1)
+    cell = TableCell(0, 0, 1, 1, "", (0.0, 0.0, float(canvas.width), float(canvas.height)), 1.0, 1)
+    return _text_rows(view, cell, 0.0, 4, 4)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["上级资金（万元）"],
+        ["上级资金(万元)"],
+        ["满意度问卷调查，满意度较预期增加"],
+        ["满意度问卷调查,满意度较预期增加"],
+        ["根据实际需求开展服务，服务", "人次较计划增加", "，产生差异"],
+        ["根据实际需求开展服务,服务", "人次较计划增加", ",产生差异"],
+        ["上级资金", "（万元）"],  # at the rows' ends no width shows: CJK inside makes them full-width
+    ],
+)
+def test_cell_punctuation_takes_its_printed_width(lines: list[str], pipeline) -> None:
+    """Rows of a cell (a wrapped one read side by side as one line) with
+    commas and brackets in the width they are printed in, whatever the
+    recogniser guessed: the width is measured in the crop's ink."""
+    rows = _cell_rows(lines)
+    assert len(rows) == len(lines)
+    engine = get_engine("rapidocr", pipeline.scan.ocr)
+    typical = float(np.median([row.height_px for row in rows]))
+    chars = _cell_chars_of_rows(rows, engine, typical, 255.0, pipeline.scan)
+    assert "".join(c.text for c in chars) == "".join(lines)
