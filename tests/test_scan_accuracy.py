@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluate import Evaluation, evaluate
+from pipeline.model import Document
 from tests.corpus.degrade import scan_preset
 from tests.corpus.generate import generate
 
@@ -28,12 +29,25 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="module", params=sorted(BARS))
-def scored(request, report, pipeline, tmp_path_factory) -> tuple[str, Evaluation]:
+def scanned_run(request, report, pipeline, tmp_path_factory) -> tuple[str, Document, dict]:
     pdf, truth = report
     scanned = scan_preset(pdf, tmp_path_factory.mktemp("scans") / f"{request.param}.pdf", request.param)
     document = pipeline.run(scanned)
     assert set(document.document.page_sources) == {"ocr"}
-    return request.param, evaluate(document, truth)
+    return request.param, document, truth
+
+
+@pytest.fixture(scope="module")
+def scored(scanned_run) -> tuple[str, Evaluation]:
+    preset, document, truth = scanned_run
+    return preset, evaluate(document, truth)
+
+
+def test_every_table_found_once_with_its_pages(scanned_run) -> None:
+    """Ruled tables from the pixels, stitched across page breaks, and no
+    table where the page has running text (the unruled-table finders run)."""
+    preset, document, truth = scanned_run
+    assert [table.pages for table in document.tables] == truth["table_pages"], preset
 
 
 def test_field_f1_per_section_meets_the_bar(scored: tuple[str, Evaluation]) -> None:
