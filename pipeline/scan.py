@@ -633,12 +633,8 @@ def _white_border(image: np.ndarray, top: int, bottom: int, left: int, right: in
 
 
 def _blank_columns(crop: np.ndarray) -> np.ndarray:
-    """True for each pixel column of a text row without ink (Otsu)."""
-    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
-        return np.ones(grey.shape[1], dtype=bool)
-    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ~ink.astype(bool).any(axis=0)
+    """True for each pixel column of a text row without ink."""
+    return ~_ink(crop).any(axis=0)
 
 
 def _cell_em(typical_row_px: float, options: ScanOptions) -> float:
@@ -750,7 +746,10 @@ def predicted_cell_borders(table_image: np.ndarray) -> list[Segment]:
 
 
 def _ink(image: np.ndarray) -> np.ndarray:
+    """Ink pixels (Otsu); none on an image without contrast, where Otsu would split the noise."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
+        return np.zeros(grey.shape, dtype=bool)
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     return ink.astype(bool)
 
