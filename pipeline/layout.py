@@ -145,7 +145,7 @@ def aligned_tables(image: np.ndarray, options: AlignmentOptions | None = None) -
         return []
     row_height = median(bottom - top for top, bottom in rows)
     profiles = [ink[top:bottom].any(axis=0) for top, bottom in rows]
-    cells = [len(_runs(profile, options.cell_gap * row_height)) for profile in profiles]
+    cells = [len(runs(profile, options.cell_gap * row_height)) for profile in profiles]
     regions = []
     start = 0
     while start < len(rows):
@@ -166,7 +166,7 @@ def _is_table(
     if len(block) < options.min_rows or split_rows < max(options.min_split_rows, options.min_split_share * len(block)):
         return False
     union = np.logical_or.reduce([profiles[index] for index in block])
-    columns = _runs(union, options.min_gutter * row_height)
+    columns = runs(union, options.min_gutter * row_height)
     if len(columns) == 2 and columns[0][1] - columns[0][0] < options.min_first_column * row_height:
         return False
     return all(
@@ -198,7 +198,7 @@ def _block_end(
 
 def _gutters(profile: np.ndarray, min_width: float) -> list[tuple[int, int]]:
     """Blank runs at least ``min_width`` wide between the ink of ``profile``."""
-    columns = _runs(profile, min_width)
+    columns = runs(profile, min_width)
     return [(left[1], right[0]) for left, right in pairwise(columns)]
 
 
@@ -257,25 +257,25 @@ def _without_strokes(ink: np.ndarray, length: int) -> np.ndarray:
 def _ink_rows(ink: np.ndarray) -> list[tuple[int, int]]:
     """Text rows as (top, bottom) pixel bands: runs of ink in the row
     profile, with the gaps inside a glyph row (二, 三) closed and slivers dropped."""
-    bands = _runs(ink.any(axis=1), 0)
+    bands = runs(ink.any(axis=1), 0)
     if not bands:
         return []
     typical = median(bottom - top for top, bottom in bands)
-    closed = _runs(ink.any(axis=1), 0.25 * typical)
+    closed = runs(ink.any(axis=1), 0.25 * typical)
     return [(top, bottom) for top, bottom in closed if bottom - top >= 0.4 * typical]
 
 
-def _runs(profile: np.ndarray, max_gap: float) -> list[tuple[int, int]]:
+def runs(profile: np.ndarray, max_gap: float) -> list[tuple[int, int]]:
     """(start, stop) of the runs of True in ``profile``, joining runs whose gap is under ``max_gap``."""
     padded = np.concatenate(([False], profile, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
-    runs: list[tuple[int, int]] = []
+    joined: list[tuple[int, int]] = []
     for start, stop in zip(edges[0::2], edges[1::2], strict=True):
-        if runs and start - runs[-1][1] < max_gap:
-            runs[-1] = (runs[-1][0], int(stop))
+        if joined and start - joined[-1][1] < max_gap:
+            joined[-1] = (joined[-1][0], int(stop))
         else:
-            runs.append((int(start), int(stop)))
-    return runs
+            joined.append((int(start), int(stop)))
+    return joined
 
 
 # --------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from pipeline.layout import (
     aligned_tables,
     detect,
     ruling_lines,
+    runs,
     segments_to_points,
 )
 from pipeline.model import BBox, Char, Line, Page, Segment, Table, TableCell
@@ -757,22 +758,16 @@ def _ink(image: np.ndarray) -> np.ndarray:
 def _snapped(lines: list[float], has_ink: np.ndarray) -> list[float]:
     """Each line moved to the middle of the nearest run without ink (kept
     where it is when no run is nearer than half the distance to a neighbour)."""
-    blank = [(start, stop) for start, stop in _blank_runs(has_ink)]
+    blank = runs(~has_ink, 0)
     snapped = []
     for index, line in enumerate(lines):
         neighbours = [abs(line - lines[i]) for i in (index - 1, index + 1) if 0 <= i < len(lines)]
         reach = min(neighbours, default=float(len(has_ink))) / 2
         nearest = min(blank, key=lambda run: _distance(line, run), default=None)
-        if nearest is not None and _distance(line, nearest) <= reach:
-            line = (nearest[0] + nearest[1]) / 2 if _distance(line, nearest) > 0 else line
+        if nearest is not None and 0 < _distance(line, nearest) <= reach:
+            line = (nearest[0] + nearest[1]) / 2
         snapped.append(float(np.clip(line, 0, len(has_ink))))
     return snapped
-
-
-def _blank_runs(has_ink: np.ndarray) -> list[tuple[int, int]]:
-    padded = np.concatenate(([True], has_ink, [True])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return [(int(start), int(stop)) for start, stop in zip(edges[0::2], edges[1::2], strict=True)]
 
 
 def _distance(position: float, run: tuple[int, int]) -> float:
