@@ -22,9 +22,11 @@ from typing import Any
 
 import yaml
 
+from pipeline.config import resolve_path
+from pipeline.extract.rules import DEFAULT_RULES_DIR
 from pipeline.model import Check, Document, ExpenditureItem, Field, Performance
 
-DEFAULT_CHECKS = Path(__file__).resolve().parent.parent / "configs" / "rules" / "checks.yaml"
+CHECKS_FILE = "checks.yaml"
 
 _LAST_NUMBER = re.compile(r"(\d+)(?:\s*\.\s*(\d+))?(?!.*\d)", re.S)
 _HUNDRED = Decimal(100)
@@ -41,7 +43,7 @@ class _Stated:
 
 
 @cache
-def _config(path: Path = DEFAULT_CHECKS) -> dict[str, Any]:
+def _config(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -252,9 +254,10 @@ def _performance_checks(index: int, record: Performance, config: dict[str, Any])
     return checks
 
 
-def run(document: Document) -> list[Check]:
-    """Every check whose fields the document states, passed or failed."""
-    config = _config()
+def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
+    """Every check whose fields the document states, passed or failed;
+    tolerances come from ``checks.yaml`` in ``rules_dir`` (configs/rules)."""
+    config = _config(resolve_path(rules_dir or DEFAULT_RULES_DIR) / CHECKS_FILE)
     checks = _figure_checks(document, config)
     checks += _repeated_figure_checks(document)
     checks += _item_checks(document, config)

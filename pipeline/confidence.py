@@ -105,9 +105,7 @@ def score(document: Document, options: ConfidenceOptions | None = None) -> Docum
         if path in in_failed_check:
             confidence *= options.failed_check_factor
         field.confidence = round(confidence, 4)
-        needs_person = field.value is not None and (
-            confidence < options.review_threshold or path in in_failed_check
-        )
+        needs_person = field.value is not None and (confidence < options.review_threshold or path in in_failed_check)
         field.status = "review" if needs_person else "auto"
     return document
 

@@ -1,8 +1,16 @@
-"""Exports of finished documents.  JSON (the ``budgetdoc/1`` contract) for now."""
+"""Exports of finished documents.  JSON (the ``budgetdoc/1`` contract) for now.
+
+Written atomically: into a temporary file in the target folder, flushed to
+disk, then renamed over the target.  A reader (or a rerun after a crash at
+any moment) sees the previous complete result or the new complete one,
+never a part.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from .model import Document
@@ -13,6 +21,35 @@ def write_json(document: Document, out_dir: str | Path, stem: str) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{stem}.json"
-    payload = json.dumps(document.to_json_dict(), ensure_ascii=False, indent=1)
-    target.write_text(payload + "\n", encoding="utf-8")
+    payload = json.dumps(document.to_json_dict(), ensure_ascii=False, indent=1) + "\n"
+    write_atomically(target, payload.encode("utf-8"))
     return target
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Replace ``target`` by ``data`` so that no moment shows a partial file."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (where the platform allows opening a folder)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

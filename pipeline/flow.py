@@ -2,6 +2,14 @@
 
 Stage order and engine choice live here and in ``configs/``; each stage is
 one module with one entry point.
+
+Per page: ingest routes it (text layer, OCR, blank) → a doubtful text layer
+is checked against the page image (``textlayer``) → a scanned page gets a
+virtual text layer (``scan``: render, orient, clean, layout, OCR) → table
+grids → lines.  A stage failing on one page is recorded in ``page_errors``
+and that page is left empty; the document goes on and is ``partial``.
+Then, per document: stitch tables across pages → paragraphs → extract →
+checks → confidence.
 """
 
 from __future__ import annotations
@@ -11,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import checks, confidence, extract, ingest, reading, scan, tables
-from .config import ConfigError, load_config, options_for
-from .model import Document, DocumentInfo, Page, Table, TableOut
+from . import checks, confidence, extract, ingest, reading, scan, tables, textlayer
+from .config import ConfigError, load_config, options_for, resolve_path
+from .model import Document, DocumentInfo, Page, PageError, Table, TableOut
+from .stages import StageError, Timings, log
 
 
 @dataclass
@@ -42,39 +51,100 @@ class Pipeline:
             extract=options_for(extract.ExtractOptions, config, "extract"),
             confidence=options_for(confidence.ConfidenceOptions, config, "confidence"),
         )
-        try:
-            tables.get_engine(pipeline.tables)
-        except ValueError as exc:
-            raise ConfigError(f"configs: {exc}") from None
+        _check_engines_and_files(pipeline)
         return pipeline
 
     def run(self, path: str | Path) -> Document:
-        source = ingest.open_pdf(path, self.ingest)
+        """The document of one PDF; raises ``ingest.IngestError`` when the file
+        cannot be read at all, and records what fails on a page instead."""
+        timings = Timings()
+        with timings.stage("ingest", isolate=False):
+            source = ingest.open_pdf(path, self.ingest)
+        errors = list(source.errors)
         engine = tables.get_engine(self.tables)
         for page in source.pages:
-            self._read_page(page, engine)
-        grids = tables.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
-        paragraphs = reading.paragraphs(source.pages, self.reading)
+            try:
+                self._read_page(page, engine, timings)
+            except StageError as error:
+                errors.append(PageError(page=page.number, stage=error.stage, message=error.describe()))
+                log.warning("%s: page %d: %s: %s", path, page.number, error.stage, error.describe(), exc_info=error)
+                page.chars, page.rules, page.tables, page.lines = [], [], [], []
+        with timings.stage("tables", isolate=False):
+            grids = tables.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
+        with timings.stage("reading", isolate=False):
+            paragraphs = reading.paragraphs(source.pages, self.reading)
         info = DocumentInfo(
             doc_id=source.doc_id,
             file=str(path),
             pages=len(source.pages),
             page_sources=[page.source for page in source.pages],
+            page_notes=[note for page in source.pages for note in page.notes],
         )
-        document = extract.extract(paragraphs, grids, info, self.extract)
+        with timings.stage("extract", isolate=False):
+            document = extract.extract(paragraphs, grids, info, self.extract)
         document.tables = [table_out(grid) for grid in grids]
-        document.checks = checks.run(document)
-        return confidence.score(document, self.confidence)
+        with timings.stage("checks", isolate=False):
+            document.checks = checks.run(document, self.extract.rules_dir)
+        document.page_errors = sorted(errors, key=lambda error: error.page)
+        document.document.status = "partial" if errors else "complete"
+        with timings.stage("confidence", isolate=False):
+            document = confidence.score(document, self.confidence)
+        document.document.timings = timings.rounded()
+        return document
 
-    def _read_page(self, page: Page, engine: tables.TableEngine) -> None:
+    def _read_page(self, page: Page, engine: tables.TableEngine, timings: Timings) -> None:
+        if page.blank:
+            return  # nothing printed: no OCR, no tables, no lines
+        if page.source == "text" and page.doubts:
+            with timings.stage("textlayer"):
+                textlayer.verify(page, self.scan)
         if page.source == "ocr":
             # The scan stage gives the page rules and chars read from its
             # image; its grid is built from those rules, whatever engine
             # the text pages use.
-            scan.read_scanned_page(page, self.scan, self.tables)
+            scan.read_scanned_page(page, self.scan, self.tables, timings=timings)
             engine = tables.VectorEngine(self.tables)
-        page.tables = engine.recognise(page)
-        page.lines = reading.build_lines(page, self.reading)
+        if page.blank:
+            return
+        with timings.stage("tables"):
+            page.tables = engine.recognise(page)
+        with timings.stage("reading"):
+            page.lines = reading.build_lines(page, self.reading)
+
+
+# The files a rules folder must hold (``extract.rules`` and ``checks`` read them).
+RULE_FILES = (
+    "sections.yaml",
+    "figures.yaml",
+    "items.yaml",
+    "performance.yaml",
+    "document.yaml",
+    "confidence.yaml",
+    checks.CHECKS_FILE,
+)
+
+
+def _check_engines_and_files(pipeline: Pipeline) -> None:
+    """Engine names and the files the options name, before any PDF is opened."""
+    from .ocr import ENGINES
+
+    try:
+        tables.get_engine(pipeline.tables)
+    except ValueError as exc:
+        raise ConfigError(f"configs: {exc}") from None
+    if pipeline.scan.engine not in ENGINES:
+        raise ConfigError(
+            f"configs: scan.engine: unknown OCR engine {pipeline.scan.engine!r}; choose one of {sorted(ENGINES)}"
+        )
+    rules_dir = resolve_path(pipeline.extract.rules_dir)
+    missing = [name for name in RULE_FILES if not (rules_dir / name).is_file()]
+    if not rules_dir.is_dir():
+        raise ConfigError(f"configs: extract.rules_dir: no such folder: {rules_dir}")
+    if missing:
+        raise ConfigError(f"configs: extract.rules_dir: {rules_dir} lacks {', '.join(missing)}")
+    calibration = pipeline.confidence.calibration
+    if calibration and not resolve_path(calibration).is_file():
+        raise ConfigError(f"configs: confidence.calibration: no such file: {resolve_path(calibration)}")
 
 
 def table_out(table: Table) -> TableOut:

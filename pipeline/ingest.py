@@ -10,23 +10,39 @@ into top-left-origin points here, once, so every later stage shares them.
 A page whose text layer is missing or implausible (private-use glyphs,
 replacement characters, Latin garbage from a broken ToUnicode map) gets
 ``source="ocr"`` and no characters; the OCR stages read it from its image.
+A page with no text and no images, or whose image holds no ink, is blank
+and read by nothing.  A text layer that looks like text but may lie
+(mojibake, invisible text over an image) is marked doubtful for the flow
+to check against the image (``pipeline.textlayer``).  Positions go through
+the page's ``/Rotate``, so a page shown upright is read upright.
+
+A file is refused (``IngestError``) only when nothing of it can be read;
+a page that cannot be loaded becomes a page error and the rest is read.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.model import BBox, Char, Page, Segment, Source
+from pipeline.cjk import is_cjk
+from pipeline.imaging import as_grey, paper_level
+from pipeline.model import BBox, Char, Page, PageError, PageNote, Segment, Source
+from pipeline.stages import InputError
+from pipeline.textlayer import MIN_COMMON_SHARE, fold_radicals, rare_share
 
 
-class IngestError(Exception):
+class IngestError(InputError):
     """The file cannot be read as a PDF; the message names file and reason."""
 
 
@@ -38,7 +54,13 @@ class IngestOptions:
     max_rule_thickness: float = 2.5  # a filled box thinner than this is a drawn line
     min_rule_length: float = 3.0  # shorter strokes are glyph parts or ticks, not rules
     read_form_xobjects: bool = True  # look for rules inside form XObjects too
-    require_eof_marker: bool = True  # no %%EOF at the end: the file was cut short
+    require_eof_marker: bool = True  # no %%EOF anywhere: the file was cut short
+    # A page whose text is mostly invisible (render mode 3) and whose images
+    # cover this share of it is a scan with an OCR layer: doubted.
+    invisible_image_cover: float = 0.5
+    # An image page whose thumbnail has fewer dark pixels than this share is blank.
+    blank_ink_share: float = 0.0003
+    blank_thumbnail_px: int = 600  # longest side of the thumbnail tested for ink
 
 
 def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
@@ -51,20 +73,47 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         raise IngestError(f"{path}: {_load_failure(error)}") from None
+    pages: list[Page] = []
+    errors: list[PageError] = []
     try:
-        if len(document) == 0:
+        count = len(document)
+        if count == 0:
             raise IngestError(f"{path}: the PDF has no pages")
-        pages = [_read_page(document.raw, index, str(path), options) for index in range(len(document))]
+        for index in range(count):
+            try:
+                pages.append(_read_page(document.raw, index, str(path), options))
+            except IngestError as error:
+                errors.append(PageError(page=index + 1, stage="ingest", message=str(error)))
+                pages.append(Page(number=index + 1, width=0.0, height=0.0, source="text", file=str(path)))
     finally:
         document.close()
-    return Source(path=str(path), doc_id="sha256:" + hashlib.sha256(data).hexdigest(), pages=pages)
+    return Source(path=str(path), doc_id="sha256:" + hashlib.sha256(data).hexdigest(), pages=pages, errors=errors)
 
 
 def _read_bytes(path: str | Path) -> bytes:
+    """The file's bytes; a FIFO, device or folder is refused before it is
+    opened (reading a FIFO would wait for a writer forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
+    if not stat.S_ISREG(mode):
+        raise IngestError(f"{path}: not a regular file ({_file_kind(mode)})")
     try:
         return Path(path).read_bytes()
     except OSError as error:
         raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "a special file")
 
 
 def _check_container(path: str | Path, data: bytes, options: IngestOptions) -> None:
@@ -74,8 +123,9 @@ def _check_container(path: str | Path, data: bytes, options: IngestOptions) -> N
     if b"%PDF-" not in data[:1024]:
         raise IngestError(f"{path}: not a PDF (no %PDF- header)")
     # pdfium silently rebuilds a cut-off file from what is left, which would
-    # drop pages without a word; a missing trailer is the tell.
-    if options.require_eof_marker and b"%%EOF" not in data[-2048:]:
+    # drop pages without a word; a missing trailer is the tell.  Bytes after
+    # it (padding, a mail gateway's footer) are harmless: pdfium ignores them.
+    if options.require_eof_marker and b"%%EOF" not in data:
         raise IngestError(f"{path}: truncated PDF (no %%EOF trailer)")
 
 
@@ -87,6 +137,8 @@ def _load_failure(error: pdfium.PdfiumError) -> str:
         return "encrypted PDF (unsupported security handler)"
     if code == pdfium_c.FPDF_ERR_FORMAT:
         return "damaged or truncated PDF (cannot parse)"
+    if code in (pdfium_c.FPDF_ERR_SUCCESS, None):
+        return "cannot open PDF (no document structure: no pages tree or catalog)"
     return f"cannot open PDF ({error})"
 
 
@@ -98,41 +150,153 @@ def _load_failure(error: pdfium.PdfiumError) -> str:
 def _read_page(raw_document, index: int, file: str, options: IngestOptions) -> Page:
     raw_page = pdfium_c.FPDF_LoadPage(raw_document, index)
     if not raw_page:
-        raise IngestError(f"{file}: page {index + 1} cannot be loaded (damaged PDF)")
+        raise IngestError(f"page {index + 1} cannot be loaded (damaged PDF)")
     try:
         frame = _PageFrame.of(raw_page)
         chars, unmapped = _read_chars(raw_page, frame)
-        rules = _read_rules(raw_page, frame, options)
+        objects = _PageObjects()
+        rules = _read_rules(raw_page, frame, options, objects)
+        page = Page(number=index + 1, width=frame.width, height=frame.height, source="text", rules=rules, file=file)
+        if frame.rotation:
+            page.notes.append(
+                PageNote(
+                    page=page.number,
+                    kind="rotated",
+                    message=f"page shown turned {90 * frame.rotation}° (/Rotate); read as shown",
+                )
+            )
+        _route(page, chars, unmapped, objects, raw_page, options)
     finally:
         pdfium_c.FPDF_ClosePage(raw_page)
-    page = Page(number=index + 1, width=frame.width, height=frame.height, source="text", rules=rules, file=file)
+    return page
+
+
+def _route(page: Page, chars: list[Char], unmapped: int, objects: _PageObjects, raw_page, options) -> None:
+    """Decide how ``page`` is read: its text layer, OCR of its image, or nothing."""
+    if not chars and not objects.images:
+        page.blank = True
+        page.notes.append(PageNote(page=page.number, kind="blank", message="no text and no images: not read"))
+        return
+    folded = fold_radicals(chars)
+    if folded:
+        page.notes.append(
+            PageNote(
+                page=page.number,
+                kind="text_layer_repaired",
+                message=f"{folded} radical or compatibility code points folded to ideographs",
+            )
+        )
     if usable_text_layer(chars, options, unmapped):
         page.chars = chars
-    else:
-        page.source = "ocr"
-    return page
+        page.doubts = _doubts(page, chars, objects, options)
+        return
+    if chars:
+        bad = len(chars) - plausible_count(chars, options) + unmapped
+        page.notes.append(
+            PageNote(
+                page=page.number,
+                kind="text_layer_unusable",
+                message=f"{bad} of {len(chars)} characters unmapped or implausible: read by OCR",
+            )
+        )
+    page.source = "ocr"
+    if objects.images and _blank_image(raw_page, page, options):
+        page.blank = True
+        page.notes.append(PageNote(page=page.number, kind="blank", message="no ink on the page image: not OCR'd"))
+
+
+def _doubts(page: Page, chars: list[Char], objects: _PageObjects, options: IngestOptions) -> list[str]:
+    doubts = []
+    share = rare_share(chars)
+    if share is not None and share > 1 - MIN_COMMON_SHARE:
+        doubts.append(f"{share:.0%} of its Chinese characters are rare")
+    area = page.width * page.height
+    mostly_invisible = objects.texts and objects.invisible_texts >= objects.texts / 2
+    if mostly_invisible and area and objects.image_area >= options.invisible_image_cover * area:
+        doubts.append("invisible text over a page image")
+    return doubts
+
+
+def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
+    """Whether the rendered page shows (almost) no ink: a thumbnail, median
+    filtered so sensor noise and dust do not count."""
+    grey = cv2.medianBlur(_thumbnail(raw_page, page, options.blank_thumbnail_px), 3)
+    dark = grey < paper_level(grey, step=1) - 60
+    return float(dark.mean()) < options.blank_ink_share
+
+
+def _thumbnail(raw_page, page: Page, longest_px: int) -> np.ndarray:
+    """The page as shown, rendered grey with its longest side ``longest_px``."""
+    scale = longest_px / max(page.width, page.height, 1.0)
+    width, height = max(1, round(page.width * scale)), max(1, round(page.height * scale))
+    bitmap = pdfium_c.FPDFBitmap_Create(width, height, 0)
+    try:
+        pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
+        pdfium_c.FPDF_RenderPageBitmap(bitmap, raw_page, 0, 0, width, height, 0, pdfium_c.FPDF_GRAYSCALE)
+        stride = pdfium_c.FPDFBitmap_GetStride(bitmap)
+        buffer = ctypes.cast(pdfium_c.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_ubyte * (stride * height)))
+        pixels = np.frombuffer(buffer.contents, dtype=np.uint8).reshape(height, stride)[:, : width * 4]
+        return as_grey(np.ascontiguousarray(pixels.reshape(height, width, 4)[:, :, :3]))
+    finally:
+        pdfium_c.FPDFBitmap_Destroy(bitmap)
+
+
+@dataclass(slots=True)
+class _PageObjects:
+    """What a page draws besides rules: its text objects (and how many are
+    invisible, render mode 3) and the area its images cover."""
+
+    texts: int = 0
+    invisible_texts: int = 0
+    images: int = 0
+    image_area: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class _PageFrame:
-    """The visible page box in PDF user space, to flip y and drop offsets."""
+    """The visible page box in PDF user space and the page's quarter turns
+    (``/Rotate``), to map user space onto the page as shown, top-left origin."""
 
     left: float
+    bottom: float
+    right: float
     top: float
-    width: float
-    height: float
+    rotation: int  # quarter turns clockwise
 
     @classmethod
     def of(cls, raw_page) -> _PageFrame:
         box = pdfium_c.FS_RECTF()
+        rotation = pdfium_c.FPDFPage_GetRotation(raw_page) % 4
         if pdfium_c.FPDF_GetPageBoundingBox(raw_page, ctypes.byref(box)):
-            return cls(box.left, box.top, box.right - box.left, box.top - box.bottom)
+            return cls(box.left, box.bottom, box.right, box.top, rotation)
         width = pdfium_c.FPDF_GetPageWidthF(raw_page)
         height = pdfium_c.FPDF_GetPageHeightF(raw_page)
-        return cls(0.0, height, width, height)
+        if rotation % 2:  # pdfium's sizes are of the page as shown
+            width, height = height, width
+        return cls(0.0, 0.0, width, height, rotation)
+
+    @property
+    def width(self) -> float:
+        return (self.top - self.bottom) if self.rotation % 2 else (self.right - self.left)
+
+    @property
+    def height(self) -> float:
+        return (self.right - self.left) if self.rotation % 2 else (self.top - self.bottom)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A user-space point on the page as shown (top-left origin)."""
+        if self.rotation == 1:
+            return y - self.bottom, x - self.left
+        if self.rotation == 2:
+            return self.right - x, y - self.bottom
+        if self.rotation == 3:
+            return self.top - y, self.right - x
+        return x - self.left, self.top - y
 
     def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
-        return (left - self.left, self.top - top, right - self.left, self.top - bottom)
+        x0, y0 = self.point(left, bottom)
+        x1, y1 = self.point(right, top)
+        return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
 def _read_chars(raw_page, frame: _PageFrame) -> tuple[list[Char], int]:
@@ -177,6 +341,11 @@ def usable_text_layer(chars: list[Char], options: IngestOptions | None = None, u
     options = options or IngestOptions()
     if len(chars) < options.min_chars:
         return False
+    return plausible_count(chars, options) - unmapped >= options.min_plausible_share * len(chars)
+
+
+def plausible_count(chars: list[Char], options: IngestOptions) -> int:
+    """How many of ``chars`` are of a class a Chinese report is written in."""
     counts = {"cjk": 0, "plain": 0, "latin": 0, "bad": 0}
     for char in chars:
         counts[_char_class(char.text)] += 1
@@ -186,15 +355,14 @@ def usable_text_layer(chars: list[Char], options: IngestOptions | None = None, u
     # of a font with a broken ToUnicode map, so letters only count beside CJK.
     if counts["cjk"] >= options.min_cjk_share_for_latin * n:
         plausible += counts["latin"]
-    plausible -= unmapped
-    return plausible >= options.min_plausible_share * n
+    return plausible
 
 
 def _char_class(ch: str) -> str:
     """Class of a char: "cjk", "plain" (digits, punctuation), "latin" (letters) or "bad"."""
-    code = ord(ch)
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF:
+    if is_cjk(ch):
         return "cjk"
+    code = ord(ch)
     if ch.isascii():
         if ch.isalpha():
             return "latin"
@@ -216,23 +384,41 @@ _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _read_rules(raw_page, frame: _PageFrame, options: IngestOptions) -> list[Segment]:
+def _read_rules(raw_page, frame: _PageFrame, options: IngestOptions, seen: _PageObjects) -> list[Segment]:
+    """The page's ruling lines; ``seen`` counts its text and image objects on the way."""
     rules: list[Segment] = []
     count = pdfium_c.FPDFPage_CountObjects(raw_page)
     objects = (pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(count))
-    _collect_rules(objects, _IDENTITY, frame, options, rules)
+    _collect_rules(objects, _IDENTITY, frame, options, rules, seen)
     return rules
 
 
-def _collect_rules(objects, outer: _Matrix, frame: _PageFrame, options: IngestOptions, rules: list[Segment]) -> None:
+def _collect_rules(
+    objects, outer: _Matrix, frame: _PageFrame, options: IngestOptions, rules: list[Segment], seen: _PageObjects
+) -> None:
     for obj in objects:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             _path_rules(obj, _compose(_object_matrix(obj), outer), frame, options, rules)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            seen.texts += 1
+            mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+            seen.invisible_texts += mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            seen.images += 1
+            seen.image_area += _object_area(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and options.read_form_xobjects:
             inner = _compose(_object_matrix(obj), outer)
             n = pdfium_c.FPDFFormObj_CountObjects(obj)
-            _collect_rules((pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n)), inner, frame, options, rules)
+            children = (pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n))
+            _collect_rules(children, inner, frame, options, rules, seen)
+
+
+def _object_area(obj) -> float:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top))):
+        return 0.0
+    return max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
 
 
 def _object_matrix(obj) -> _Matrix:
@@ -288,7 +474,7 @@ def _subpaths(obj, matrix: _Matrix, frame: _PageFrame):
         pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
         px = a * x.value + c * y.value + e
         py = b * x.value + d * y.value + f
-        points.append((px - frame.left, frame.top - py))
+        points.append(frame.point(px, py))
         closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(segment))
     if straight and len(points) > 1:
         yield points, closed

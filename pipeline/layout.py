@@ -23,6 +23,7 @@ from statistics import median
 import cv2
 import numpy as np
 
+from pipeline.imaging import as_grey, ink_mask, paper_level
 from pipeline.model import BBox, RegionKind, Segment
 from pipeline.preprocess import Affine
 
@@ -170,8 +171,7 @@ def _is_table(
     if len(columns) == 2 and columns[0][1] - columns[0][0] < options.min_first_column * row_height:
         return False
     return all(
-        sum(profiles[index][start:stop].any() for index in block) >= options.min_column_rows
-        for start, stop in columns
+        sum(profiles[index][start:stop].any() for index in block) >= options.min_column_rows for start, stop in columns
     )
 
 
@@ -224,8 +224,7 @@ def _text_ink(image: np.ndarray, options: AlignmentOptions) -> tuple[np.ndarray,
     A small blob is dust unless it sits next to a glyph: punctuation (、，.)
     stays, so the gap it bridges inside a line is not taken for a gutter.
     """
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = ink_mask(image).astype(np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     extent[0] = 0
@@ -311,7 +310,7 @@ class RulingOptions:
 def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> list[Segment]:
     """Horizontal and vertical table rules, as centre-line segments in pixels."""
     options = options or RulingOptions()
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    grey = as_grey(image)
     ink = cv2.adaptiveThreshold(
         grey,
         255,
@@ -343,7 +342,7 @@ def _printed(segments: list[Segment], grey: np.ndarray, min_contrast: float) -> 
     range to tell (no ink), everything is kept.
     """
     sample = grey[::4, ::4]
-    paper, ink = float(np.percentile(sample, 90)), float(np.percentile(sample, 0.1))
+    paper, ink = float(paper_level(grey)), float(np.percentile(sample, 0.1))
     if paper - ink < 60 or not segments:
         return segments
     limit = paper - min_contrast * (paper - ink)

@@ -145,6 +145,13 @@ class Page:
     tables: list[Table] = field(default_factory=list)
     image: Any = None  # numpy array for OCR pages, kept for review
     file: str = ""  # the PDF it came from; engines that reread the file need it
+    notes: list[PageNote] = field(default_factory=list)
+    blank: bool = False  # nothing printed on it: never sent to OCR
+    # Why its text layer is doubted (rare characters, invisible text over an
+    # image): the flow checks such a page against its image.
+    doubts: list[str] = field(default_factory=list)
+    # Quarter turns clockwise applied to a scan to read it upright.
+    quarter_turns: int = 0
 
 
 @dataclass(slots=True)
@@ -154,6 +161,8 @@ class Source:
     path: str
     doc_id: str  # "sha256:" + hex digest of the file's bytes
     pages: list[Page]
+    # Pages ingest could not load, each with the reason.
+    errors: list[PageError] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -188,9 +197,13 @@ class Paragraph:
 
 Status = Literal["auto", "review", "corrected", "confirmed"]
 
+# Our own output is validated strictly: a key the contract does not define
+# (a typo, a stale name) is refused rather than carried along.
+_OURS = ConfigDict(extra="forbid")
+
 
 class Field(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     value: Any = None
     confidence: float = 0.0
@@ -210,7 +223,7 @@ class Figure(Field):
 
 
 class ExpenditureItem(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     budget: Literal["general", "fund", "capital"]
     lei: Field
@@ -224,7 +237,7 @@ class ExpenditureItem(BaseModel):
 
 
 class ClassTotal(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     budget: Literal["general", "fund", "capital"]
     lei: Field
@@ -233,7 +246,7 @@ class ClassTotal(BaseModel):
 
 
 class FundRow(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     label: Field
     initial_budget: Field
@@ -245,7 +258,7 @@ class FundRow(BaseModel):
 
 
 class Indicator(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     level1: Field
     level2: Field
@@ -258,7 +271,7 @@ class Indicator(BaseModel):
 
 
 class Performance(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     scope: Literal["project", "overall"]
     name: Field
@@ -272,7 +285,7 @@ class Performance(BaseModel):
 
 
 class CellOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     row: int
     col: int
@@ -285,7 +298,7 @@ class CellOut(BaseModel):
 
 
 class TableOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     page: int
     bbox: list[float]
@@ -296,7 +309,7 @@ class TableOut(BaseModel):
 
 
 class Check(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     rule: str
     passed: bool
@@ -305,10 +318,33 @@ class Check(BaseModel):
 
 
 DocKind = Literal["final_account", "overall_performance_report", "other"]
+DocStatus = Literal["complete", "partial"]
+
+
+class PageError(BaseModel):
+    """A stage that failed on one page; the rest of the document is still read."""
+
+    model_config = _OURS
+
+    page: int
+    stage: str
+    message: str
+
+
+class PageNote(BaseModel):
+    """A decision about a page that a reader should know of: a text layer
+    repaired or distrusted, a page turned upright, rendered at a lower
+    resolution, found blank."""
+
+    model_config = _OURS
+
+    page: int
+    kind: str
+    message: str
 
 
 class DocumentInfo(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     doc_id: str
     file: str
@@ -318,10 +354,14 @@ class DocumentInfo(BaseModel):
     title: Field = PydField(default_factory=Field)
     department: Field = PydField(default_factory=Field)
     fiscal_year: Field = PydField(default_factory=Field)
+    status: DocStatus = "complete"
+    page_notes: list[PageNote] = PydField(default_factory=list)
+    # Seconds spent per stage on this document (``ingest``, ``ocr`` …).
+    timings: dict[str, float] = PydField(default_factory=dict)
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = _OURS
 
     schema_: str = PydField(default=SCHEMA, alias="schema")
     document: DocumentInfo
@@ -329,8 +369,10 @@ class Document(BaseModel):
     expenditure_items: list[ExpenditureItem] = PydField(default_factory=list)
     class_totals: list[ClassTotal] = PydField(default_factory=list)
     performance: list[Performance] = PydField(default_factory=list)
+    statements: list[dict[str, Any]] = PydField(default_factory=list)
     tables: list[TableOut] = PydField(default_factory=list)
     checks: list[Check] = PydField(default_factory=list)
+    page_errors: list[PageError] = PydField(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, mode="json")

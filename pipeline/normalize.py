@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Generic, TypeVar
 
+from pipeline.cjk import CJK_CLASS
+
 T = TypeVar("T")
 
 
@@ -88,7 +90,7 @@ _POINTS = re.escape("".join(POINT_LOOKALIKES))
 _NUMBER_RUN = re.compile(rf"(?<![A-Za-z])[\d{_LOOKALIKE_LETTERS}][\d{_LOOKALIKE_LETTERS}.,{_POINTS}]*+(?![A-Za-z])")
 _POINT_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{_POINTS}](?=\d)")
 
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK = CJK_CLASS
 # The stretch of digits, points and commas holding the number ...
 _DIGIT_RUN = re.compile(r"[-+]?[\d.,]*\d")
 # ... the number read from its start ...

@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
+from pipeline.imaging import ink_mask, paper_level
 from pipeline.model import BBox, Segment
 
 POINTS_PER_INCH = 72.0
@@ -109,6 +110,13 @@ def point_to_pixel(value: float, dpi: float) -> float:
 # --------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------
+
+
+def budget_dpi(width_pt: float, height_pt: float, dpi: float, max_megapixels: float) -> float:
+    """``dpi``, or the lower resolution at which a page of this size renders
+    within ``max_megapixels``."""
+    megapixels = width_pt * height_pt * (dpi / POINTS_PER_INCH) ** 2 / 1e6
+    return dpi if megapixels <= max_megapixels else dpi * (max_megapixels / megapixels) ** 0.5
 
 
 def render_page(pdf_path: str | Path, page_index: int, dpi: float = 200) -> np.ndarray:
@@ -321,7 +329,7 @@ def despeckle(grey: np.ndarray, max_area_px: int = 3) -> np.ndarray:
     the rest of their stroke.  A full stop at 200 dpi is about 16 pixels,
     well above the default.
     """
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = ink_mask(grey).astype(np.uint8) * 255
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     is_speck = stats[:, cv2.CC_STAT_AREA] <= max_area_px
     is_speck[0] = False  # label 0 is the background
@@ -329,7 +337,7 @@ def despeckle(grey: np.ndarray, max_area_px: int = 3) -> np.ndarray:
     solid_ink = np.where(speck_pixels, 0, ink).astype(np.uint8)
     near_solid_ink = cv2.dilate(solid_ink, np.ones((5, 5), np.uint8)) > 0
     cleaned = grey.copy()
-    cleaned[speck_pixels & ~near_solid_ink] = _paper_level(grey)
+    cleaned[speck_pixels & ~near_solid_ink] = paper_level(grey)
     return cleaned
 
 
@@ -358,7 +366,7 @@ def estimate_skew(grey: np.ndarray, max_degrees: float = 5.0) -> float:
 def _ink_mask_for_skew(grey: np.ndarray, target_width: int = 1200) -> np.ndarray:
     factor = min(1.0, target_width / grey.shape[1])
     small = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = ink_mask(small).astype(np.uint8) * 255
     return cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
 
 
@@ -386,14 +394,9 @@ def rotate(grey: np.ndarray, degrees: float) -> tuple[np.ndarray, Affine]:
     matrix[0, 2] += (new_width - width) / 2
     matrix[1, 2] += (new_height - height) / 2
     turned = cv2.warpAffine(
-        grey, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR, borderValue=_paper_level(grey)
+        grey, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR, borderValue=paper_level(grey)
     )
     return turned, Affine.from_matrix(matrix).inverse()
-
-
-def _paper_level(grey: np.ndarray) -> int:
-    """Brightness of the paper: a high percentile, robust to dark content."""
-    return int(np.percentile(grey[::4, ::4], 90))
 
 
 def sauvola_binarize(grey: np.ndarray, window_px: int = 31, k: float = 0.2, dynamic_range: float = 128.0) -> np.ndarray:

@@ -23,10 +23,10 @@ from pipeline.ocr.base import clean_cell, text_rows
 from pipeline.preprocess import Affine, flatten_folds, suppress_red_seals
 from pipeline.reading import paragraphs
 from pipeline.scan import (
+    PageView,
     ScanOptions,
-    _cell_chars_of_rows,
-    _PageView,
-    _text_rows,
+    cell_chars_of_rows,
+    cell_text_rows,
     drop_stray_points,
     font_sizes,
     is_noise_reading,
@@ -325,9 +325,9 @@ def _cell_rows(lines: list[str]) -> list:
     draw = ImageDraw.Draw(canvas)
     for index, line in enumerate(lines):
         draw.text((20, 15 + 44 * index), line, font=face, fill=0)
-    view = _PageView(np.array(canvas), Affine(), 1)
+    view = PageView(np.array(canvas), Affine(), 1)
     cell = TableCell(0, 0, 1, 1, "", (0.0, 0.0, float(canvas.width), float(canvas.height)), 1.0, 1)
-    return _text_rows(view, cell, 0.0, 4, 4)
+    return cell_text_rows(view, cell, 0.0, 4, 4)
 
 
 @pytest.mark.parametrize(
@@ -350,5 +350,5 @@ def test_cell_punctuation_takes_its_printed_width(lines: list[str], pipeline) ->
     assert len(rows) == len(lines)
     engine = get_engine("rapidocr", pipeline.scan.ocr)
     typical = float(np.median([row.height_px for row in rows]))
-    chars = _cell_chars_of_rows(rows, engine, typical, 255.0, pipeline.scan)
+    chars = cell_chars_of_rows(rows, engine, typical, 255.0, pipeline.scan)
     assert "".join(c.text for c in chars) == "".join(lines)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from pipeline import normalize
+from pipeline.cjk import CJK_CLASS
 from pipeline.extract.fields import field_from_cell
 from pipeline.extract.rules import PerformanceRules, Rules, compact
 from pipeline.model import Field, FundRow, Indicator, Performance, Table, TableCell
@@ -23,9 +24,7 @@ Normalizer = Callable[[str], Normalized]
 # Specks a scan adds to a label cell ("总分." with dust after it, "•实际完成值",
 # "年度指标.值", "全年执行数。"): no label has a point or a comma at an end,
 # nor a point between two CJK characters.
-_LABEL_SPECKS = re.compile(
-    r"^[.·•★*。，,、:：]+|[.·•★*。，,、:：]+$|(?<=[\u3400-\u9fff])[.·•★*]+(?=[\u3400-\u9fff])"
-)
+_LABEL_SPECKS = re.compile(rf"^[.·•★*。，,、:：]+|[.·•★*。，,、:：]+$|(?<=[{CJK_CLASS}])[.·•★*]+(?=[{CJK_CLASS}])")
 # A label this long misread by one character ("→级指标", "项目资金万元)")
 # still names its column where no other label is as near.
 _MIN_FUZZY_LABEL = 4

@@ -18,9 +18,10 @@ import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
+from pipeline.config import CONFIG_DIR
 from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, POINT_LOOKALIKES, fold
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "configs" / "rules"
+DEFAULT_RULES_DIR = CONFIG_DIR / "rules"
 
 # Numbers as OCR may read them (docs/ocr-damage.md): a look-alike letter for
 # a digit ("O.00"), a look-alike point ("6395:02"), commas grouped wrongly

@@ -14,10 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.cjk import CJK_CLASS
 from pipeline.model import BBox, Paragraph, union_bbox
 from pipeline.normalize import STRAY_MARK, fold
 
-_CJK_SPACE_CJK = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
+_CJK_SPACE_CJK = re.compile(rf"[{CJK_CLASS}]\s+[{CJK_CLASS}]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import Literal, Protocol, runtime_checkable
 import cv2
 import numpy as np
 
+from pipeline.imaging import ink_mask
 from pipeline.layout import Region
 from pipeline.model import BBox, Line, RegionKind, union_bbox
 from pipeline.preprocess import Affine
@@ -53,6 +54,12 @@ class OcrOptions:
     # one-line region crop up to 960 px high before detection.
     paddle_det_limit_type: Literal["min", "max"] = "max"
     paddle_det_limit_side_len: int = 2000
+    # A line crop wider than this many pixels, or than ``max_line_aspect``
+    # times its height, is read in pieces cut at blank columns: recognisers
+    # shrink a long side past their limit (rapidocr: 2000 px) and a wrapped
+    # cell read as one line can be 9,000 px long and 33 px high.
+    max_line_px: int = 1600
+    max_line_aspect: float = 40.0
 
 
 @runtime_checkable
@@ -110,8 +117,30 @@ class RegionReader(ABC):
     def read_cell(self, image_crop: np.ndarray) -> tuple[str, float]: ...
 
     def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
-        """``read_cell`` with the crop's width split among the characters;
-        engines that place characters themselves do better."""
+        """One line of any length: a crop too wide for the recogniser is cut
+        into pieces at blank columns (``wide_pieces``), each read on its own,
+        and the pieces joined with their boxes shifted back."""
+        height = image_crop.shape[0]
+        limit = max(1, min(self.options.max_line_px, round(self.options.max_line_aspect * max(height, 1))))
+        pieces = wide_pieces(image_crop, limit)
+        if len(pieces) == 1:
+            return self._read_line(image_crop)
+        text, boxes, confidences, scores = "", [], [], []
+        for left, right in pieces:
+            line, score = self._read_line(pad_columns(image_crop[:, left:right], _PIECE_PAD_PX))
+            if not line.text:
+                continue
+            shift = left - _PIECE_PAD_PX
+            text += line.text
+            boxes += [(x0 + shift, y0, x1 + shift, y1) for x0, y0, x1, y1 in line.char_boxes]
+            confidences += line.char_conf
+            scores.append(score)
+        return PixelLine(text, boxes, confidences), min(scores, default=1.0)
+
+    def _read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
+        """One line no wider than the recogniser takes: ``read_cell`` with the
+        crop's width split among the characters; engines that place
+        characters themselves do better."""
         text, confidence = self.read_cell(image_crop)
         height, width = image_crop.shape[:2]
         return PixelLine(text, split_box(text, (0.0, 0.0, float(width), float(height))), [confidence] * len(text)), (
@@ -168,6 +197,49 @@ def _crop_with_margin(image: np.ndarray, bbox: BBox, margin: int) -> tuple[np.nd
 # --------------------------------------------------------------------------
 
 
+# White margin on each side of a piece of a wide line.
+_PIECE_PAD_PX = 4
+
+
+def wide_pieces(crop: np.ndarray, max_width: int) -> list[tuple[int, int]]:
+    """Column ranges ``[left, right)`` covering ``crop``, none wider than
+    ``max_width``, cut in the middle of the widest blank run of columns in
+    the last half of each piece (between characters), else at the column
+    with the least ink."""
+    width = crop.shape[1]
+    if width <= max_width:
+        return [(0, width)]
+    ink_per_column = ink_mask(crop).sum(axis=0)
+    pieces, left = [], 0
+    while width - left > max_width:
+        lo, hi = left + max_width // 2, left + max_width
+        window = ink_per_column[lo:hi]
+        cut = lo + _widest_blank_middle(window == 0)
+        if cut == lo - 1:
+            cut = lo + int(np.argmin(window))
+        cut = max(cut, left + 1)
+        pieces.append((left, cut))
+        left = cut
+    pieces.append((left, width))
+    return pieces
+
+
+def _widest_blank_middle(blank: np.ndarray) -> int:
+    """Middle index of the longest run of True in ``blank``; -1 when none."""
+    edges = np.diff(np.concatenate([[0], blank.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return -1
+    longest = int(np.argmax(ends - starts))
+    return int((starts[longest] + ends[longest]) // 2)
+
+
+def pad_columns(piece: np.ndarray, margin: int) -> np.ndarray:
+    """``piece`` with ``margin`` white columns on its left and right."""
+    fill = 255 if piece.ndim == 2 else (255, 255, 255)
+    return cv2.copyMakeBorder(piece, 0, 0, margin, margin, cv2.BORDER_CONSTANT, value=fill)
+
+
 def split_box(text: str, box: BBox) -> list[BBox]:
     """Per-character boxes for an engine that only boxes whole lines or words.
 
@@ -200,14 +272,13 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
       first; dust before or after a value, or alone in an empty cell, does
       not.
     """
-    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
+    ink = ink_mask(crop)
+    if not ink.any():
         return crop
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     if count <= 1:
         return crop
-    height, width = grey.shape
+    height, width = ink.shape
     x, y, w, h = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
     rule = ((x == 0) | (x + w >= width)) & (w <= rule_px) | ((y == 0) | (y + h >= height)) & (h <= rule_px)
     small = (w <= speck_px) & (h <= speck_px)
@@ -267,10 +338,7 @@ def text_rows(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
     because a recogniser scales its input to a fixed height and blank margins
     would shrink the text.
     """
-    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    if grey.size == 0 or int(grey.max()) - int(grey.min()) < 40:
-        return []  # blank: no contrast means no ink
-    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = ink_mask(crop).astype(np.uint8)  # none without contrast: a blank cell
     ink[ink.mean(axis=1) > 0.8, :] = 0
     ink[:, ink.mean(axis=0) > 0.8] = 0
     rows = []

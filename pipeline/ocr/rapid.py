@@ -41,9 +41,6 @@ class RapidOcrEngine(RegionReader):
         self._full_pass = dict(
             use_det=True, use_cls=use_cls, use_rec=True, return_word_box=True, return_single_char_box=True
         )
-        self._recognition_only = dict(
-            use_det=False, use_cls=False, use_rec=True, return_word_box=False, return_single_char_box=False
-        )
         # Without detection, word_results hold the recogniser's raw CTC columns.
         self._line_only = dict(
             use_det=False, use_cls=False, use_rec=True, return_word_box=True, return_single_char_box=True
@@ -68,29 +65,37 @@ class RapidOcrEngine(RegionReader):
             return "", 1.0
         texts, scores = [], []
         for row in rows:
-            result = self._ocr(pad_row(image_crop, row, _PAD_PX), **self._recognition_only)
-            if result.txts:
-                texts.append(result.txts[0])
-                scores.append(float(result.scores[0]))
+            line, score = self.read_line(pad_row(image_crop, row, _PAD_PX))
+            if line.text:
+                texts.append(line.text)
+                scores.append(score)
         return "".join(texts), min(scores, default=0.0)
 
-
-    def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
+    def _read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
+        # Each text row trimmed to its ink and padded, as the recogniser
+        # reads best; a crop of several rows is read row after row.
         rows = text_rows(image_crop)
-        if len(rows) != 1:
-            return super().read_line(image_crop)
-        # Trimmed and padded exactly as read_cell does, so both read alike.
-        x0, y0, _, _ = rows[0]
-        piece = pad_row(image_crop, rows[0], _PAD_PX)
+        text, boxes, confidences, scores = "", [], [], []
+        for row in rows:
+            line, score = self._recognise(pad_row(image_crop, row, _PAD_PX))
+            if not line.text:
+                continue
+            dx, dy = row[0] - _PAD_PX, row[1] - _PAD_PX
+            text += line.text
+            boxes += [(a + dx, b + dy, c + dx, d + dy) for a, b, c, d in line.char_boxes]
+            confidences += line.char_conf
+            scores.append(score)
+        # Rows that all read as nothing say nothing with certainty; no rows is a blank crop.
+        return PixelLine(text, boxes, confidences), min(scores, default=0.0 if rows else 1.0)
+
+    def _recognise(self, piece: np.ndarray) -> tuple[PixelLine, float]:
+        """Recognition alone on ``piece``, each character boxed at its CTC column."""
         result = self._ocr(piece, **self._line_only)
         if not result.txts:
             return PixelLine("", [], []), 0.0
         text, score = result.txts[0], float(result.scores[0])
         height, width = piece.shape[:2]
-        line = _columns_line(text, score, result.word_results[0], float(width), float(height))
-        dx, dy = x0 - _PAD_PX, y0 - _PAD_PX
-        line.char_boxes = [(a + dx, b + dy, c + dx, d + dy) for a, b, c, d in line.char_boxes]
-        return line, score
+        return _columns_line(text, score, result.word_results[0], float(width), float(height)), score
 
 
 def _columns_line(text: str, score: float, columns: object, width: float, height: float) -> PixelLine:

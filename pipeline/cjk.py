@@ -1,0 +1,19 @@
+"""The one definition of which characters are Chinese (CJK ideographs).
+
+Every rule, regex and text-layer test draws on these: the unified
+ideographs with extension A, and the compatibility ideographs (which NFKC
+folds, see ``pipeline.textlayer``, but which a regex may still meet).
+"""
+
+from __future__ import annotations
+
+# For a regex character class: f"[{CJK_CLASS}]".
+CJK_CLASS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` (one character) is a CJK ideograph."""
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _RANGES)

@@ -1,0 +1,255 @@
+"""Command line: budget-report PDFs to budgetdoc/1 JSON (``budgetdoc`` / ``run.py``).
+
+    budgetdoc extract a.pdf b.pdf --out out/
+    budgetdoc extract archive/ --recursive --out out/   # every PDF under a folder
+    budgetdoc evaluate out/ truth/                      # field F1 against truth files
+
+Each input gets one line: ``ok:`` or ``partial:`` on stdout with where its
+JSON went, or ``error: FILE: reason`` on stderr; a page that failed adds
+``partial: FILE: page N: stage: reason``.  The batch always goes on.  The
+exit status is an ``ExitCode``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Exit statuses, worst first wins (in the manner of OCRmyPDF's ``ExitCode``)."""
+
+    ok = 0  # every file read completely
+    input_failed = 1  # a file could not be read (or an input named nothing to read)
+    usage = 2  # bad arguments, config or output folder: nothing was read
+    partial = 3  # no file failed, but pages of some failed (document.status "partial")
+    internal_error = 15  # a bug: the message says so; --verbose shows the traceback
+    interrupted = 130  # Ctrl-C
+
+
+# When several things went wrong, the exit status names the worst.
+_SEVERITY = [ExitCode.ok, ExitCode.partial, ExitCode.input_failed, ExitCode.internal_error]
+
+
+def worst(first: ExitCode, second: ExitCode) -> ExitCode:
+    return max(first, second, key=_SEVERITY.index)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return int(args.command(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return int(ExitCode.interrupted)
+
+
+def extract_command(args: argparse.Namespace) -> ExitCode:
+    from pipeline.config import ConfigError, load_config
+    from pipeline.flow import Pipeline
+
+    try:
+        pipeline = Pipeline.from_config(load_config(args.config))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.usage
+    out = Path(args.out)
+    problem = output_folder_problem(out)
+    if problem:
+        print(f"error: --out {out}: {problem}", file=sys.stderr)
+        return ExitCode.usage
+    status = ExitCode.ok
+    paths: list[Path] = []
+    for item, found, reason in expand_inputs(args.inputs, recursive=args.recursive):
+        if reason:
+            print(f"error: {item}: {reason}", file=sys.stderr)
+            status = worst(status, ExitCode.input_failed)
+        paths += found
+    used_stems: set[str] = set()
+    progress = _progress(len(paths), "files")
+    for path in paths:
+        status = worst(status, _extract_one(pipeline, path, out, used_stems, args.verbose))
+        progress.update()
+    progress.close()
+    return status
+
+
+def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose: bool) -> ExitCode:
+    from pipeline.export import write_json
+    from pipeline.stages import InputError
+
+    started = time.perf_counter()
+    try:
+        document = pipeline.run(path)
+    except InputError as exc:
+        print(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
+        return ExitCode.input_failed
+    except Exception as exc:  # a bug must not stop the batch either
+        print(
+            f"error: {path}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
+            "(a bug; --verbose shows the traceback)",
+            file=sys.stderr,
+        )
+        if verbose:
+            traceback.print_exc()
+        return ExitCode.internal_error
+    try:
+        target = write_json(document, out, _unique_stem(path, used_stems))
+    except OSError as exc:
+        print(f"error: {path}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.input_failed
+    status = ExitCode.ok
+    for error in document.page_errors:
+        print(f"partial: {path}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
+        status = worst(
+            status, ExitCode.internal_error if error.message.startswith("internal error") else ExitCode.partial
+        )
+    label = "partial" if document.page_errors else "ok"
+    print(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
+    if verbose:
+        timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in document.document.timings.items())
+        print(f"timings: {path}: {timings}", file=sys.stderr)
+    return status
+
+
+def evaluate_command(args: argparse.Namespace) -> ExitCode:
+    from pipeline.evaluate import evaluate, summarise
+    from pipeline.model import Document
+
+    evaluations = []
+    for truth_path in sorted(Path(args.truth).glob("*.truth.json")):
+        stem = truth_path.name.removesuffix(".truth.json")
+        output = Path(args.outputs) / f"{stem}.json"
+        if not output.exists():
+            print(f"error: {output}: no output for truth file {truth_path.name}", file=sys.stderr)
+            return ExitCode.input_failed
+        document = Document.model_validate_json(output.read_text(encoding="utf-8"))
+        evaluations.append(evaluate(document, json.loads(truth_path.read_text(encoding="utf-8"))))
+    for section, score in summarise(evaluations).scores().items():
+        print(f"{section:24s} P={score.precision:.4f} R={score.recall:.4f} F1={score.f1:.4f}  (tp={score.tp})")
+    return ExitCode.ok
+
+
+def output_folder_problem(out: Path) -> str | None:
+    """Why JSON cannot be written into ``out`` (created if missing), else None."""
+    if out.exists() and not out.is_dir():
+        return "exists and is not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".budgetdoc-probe-"):
+            pass
+    except OSError as exc:
+        return f"not writable ({exc.strerror or exc})"
+    return None
+
+
+def expand_inputs(inputs: list[str], *, recursive: bool) -> Iterator[tuple[str, list[Path], str | None]]:
+    """Per input: the PDFs it names and, where it names none, why."""
+    for item in inputs:
+        path = Path(item)
+        if not path.exists() and not path.is_symlink():
+            yield item, [], "no such file or folder"
+        elif path.is_dir():
+            found = list(_pdfs_in(path, recursive))
+            if found:
+                yield item, found, None
+            elif not recursive and next(_pdfs_in(path, True), None) is not None:
+                yield item, [], "no PDF files in this folder, only in its subfolders (use --recursive)"
+            else:
+                yield item, [], "no PDF files in this folder"
+        else:
+            yield item, [path], None  # ingest names what is wrong with it, if anything
+
+
+def _pdfs_in(folder: Path, recursive: bool) -> Iterator[Path]:
+    """PDFs (by name) in ``folder``, sorted; below it too with ``recursive``
+    (symlinked folders are not followed, so a link loop ends)."""
+    if not recursive:
+        yield from sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf" and not p.is_dir())
+        return
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            if name.lower().endswith(".pdf"):
+                yield Path(root) / name
+
+
+def _unique_stem(path: Path, used: set[str]) -> str:
+    stem, n = path.stem, 2
+    while stem in used:
+        stem, n = f"{path.stem}-{n}", n + 1
+    used.add(stem)
+    return stem
+
+
+def _summary(path: Path, target: Path, document, seconds: float) -> str:
+    review = sum(1 for check in document.checks if not check.passed)
+    return (
+        f"{path} -> {target} ({document.document.pages} pages, {len(document.figures)} figures, "
+        f"{len(document.expenditure_items)} items, {len(document.performance)} performance tables, "
+        f"{review} failed checks, {seconds:.2f}s)"
+    )
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    """The first line of the error, without the file name the error may already carry."""
+    lines = str(exc).strip().splitlines()
+    message = lines[0].removeprefix(f"{path}: ") if lines else ""
+    return message or type(exc).__name__
+
+
+class _NoProgress:
+    def update(self, n: int = 1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _progress(total: int, unit: str):
+    """A progress bar on stderr when it is a terminal and there is more than one thing to do."""
+    if total < 2 or not sys.stderr.isatty():
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit.rstrip("s"), file=sys.stderr, dynamic_ncols=True)
+
+
+def _configure_logging(verbose: bool) -> None:
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+        for noisy in ("PIL", "matplotlib", "urllib3"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    else:
+        # The OCR and layout packages log every model load and empty cell at
+        # INFO/WARNING on their own handlers; the CLI's output is its own lines.
+        logging.disable(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetdoc", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="log each stage with its time, the engines' own messages, and tracebacks of bugs",
+    )
+    commands = parser.add_subparsers(required=True)
+    extract = commands.add_parser("extract", help="PDFs (or folders of PDFs) to JSON")
+    extract.add_argument("inputs", nargs="+", help="PDF files or folders")
+    extract.add_argument("--out", default="out", help="output folder (default: out/), checked before any work")
+    extract.add_argument("--config", help="YAML overriding configs/default.yaml")
+    extract.add_argument("-r", "--recursive", action="store_true", help="read folders' subfolders too")
+    extract.set_defaults(command=extract_command)
+    score = commands.add_parser("evaluate", help="field F1 of JSON outputs against *.truth.json files")
+    score.add_argument("outputs", help="folder of JSON outputs")
+    score.add_argument("truth", help="folder of NAME.truth.json files")
+    score.set_defaults(command=evaluate_command)
+    return parser
