@@ -46,10 +46,12 @@ def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     return config
 
 
-def options_for(cls: type[T], config: dict[str, Any], section: str) -> T:
+def options_for(cls: type[T], config: dict[str, Any], section: str, parent: str = "") -> T:
     """Build the options dataclass ``cls`` from ``config[section]``, each
-    value checked against its field's type."""
+    value checked against its field's type (``parent``: the sections above,
+    for the messages: ``scan.``)."""
     values = config.get(section) or {}
+    section = parent + section
     if not isinstance(values, dict):
         raise ConfigError(f"configs: section '{section}' must be a mapping of options")
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]

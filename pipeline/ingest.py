@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from itertools import pairwise
@@ -87,7 +88,59 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
                 pages.append(Page(number=index + 1, width=0.0, height=0.0, source="text", file=str(path)))
     finally:
         document.close()
+    misplaced = misplaced_objects(data)
+    if misplaced:
+        errors += _damage_errors(pages, misplaced)
     return Source(path=str(path), doc_id="sha256:" + hashlib.sha256(data).hexdigest(), pages=pages, errors=errors)
+
+
+def _damage_errors(pages: list[Page], misplaced: int) -> list[PageError]:
+    """A damaged file (pdfium rebuilt its cross-references) loses content
+    without a word: each page left empty is an error, and when none is, the
+    first page says the file is damaged, so the document is never taken as
+    complete."""
+    damage = f"the file is damaged ({misplaced} objects are not where its cross-reference table says)"
+    errors = []
+    for page in pages:
+        if page.blank:
+            page.blank = False
+            page.notes = [note for note in page.notes if note.kind != "blank"]
+            errors.append(PageError(page=page.number, stage="ingest", message=f"page content unreadable: {damage}"))
+    if not errors and pages:
+        errors.append(PageError(page=1, stage="ingest", message=f"{damage}: content may be missing"))
+    return errors
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+_XREF_SUBSECTION = re.compile(rb"\s*(\d+)\s+(\d+)[ \t]*[\r\n]+")
+_OBJECT_AT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj")
+
+
+def misplaced_objects(data: bytes) -> int:
+    """How many objects of the last classic cross-reference table are not at
+    their offsets (-1 when the table itself is not where ``startxref`` says);
+    0 for an intact file or one with a cross-reference stream."""
+    found = list(_STARTXREF.finditer(data))
+    if not found:
+        return 0
+    offset = int(found[-1].group(1))
+    if data[offset : offset + 4] != b"xref":
+        return 0 if _OBJECT_AT.match(data, offset) else 1  # an xref stream, or nothing there
+    position, misplaced = offset + 4, 0
+    while subsection := _XREF_SUBSECTION.match(data, position):
+        first, count = int(subsection.group(1)), int(subsection.group(2))
+        position = subsection.end()
+        for number in range(first, first + count):
+            entry = data[position : position + 20]
+            position += 20
+            if entry[17:18] != b"n":
+                continue
+            if not entry[:10].isdigit():
+                misplaced += 1
+                continue
+            at = _OBJECT_AT.match(data, int(entry[:10]))
+            misplaced += not (at and int(at.group(1)) == number)
+    return misplaced
 
 
 def _read_bytes(path: str | Path) -> bytes:

@@ -145,3 +145,51 @@ def test_read_line_boxes_each_character_where_it_is_printed(engine: OcrEngine, p
     if engine.name == "rapidocr":  # placed by the recogniser's own columns, not split evenly
         ink = np.flatnonzero((crop.min(axis=2) if crop.ndim == 3 else crop).min(axis=0) < 128)
         assert abs(centres[0] - (ink[0] + 8)) <= 12  # "2", about 16 px wide, starts the ink
+
+
+# A 偏差原因 as real reports write them: long enough that a wrapped cell's
+# rows set side by side make one line of about 9,000 pixels.
+LONG_REASON = (
+    "受疫情防控及项目实施进度影响，部分采购合同于年末签订，资金未能在当年全部支付，导致预算执行率未达到预期目标；"
+    "同时由于服务对象人数较计划有所增加，实际发放人次超过年初预计，产生偏差。下一步将加强预算执行监控，"
+    "提前谋划项目实施计划，严格按照合同约定及时拨付资金，确保项目资金使用效益最大化。"
+) * 3
+
+
+def test_a_9000_px_wide_row_reads(engine: OcrEngine) -> None:
+    """A line of any aspect ratio is read: rapidocr shrinks a long side past
+    2,000 px, which rounded a 33 px row's height to nothing (ResizeImgError)."""
+    from PIL import Image, ImageDraw
+
+    from tests.scanned import font
+
+    typeface = font(26)
+    text = LONG_REASON
+    while typeface.getlength(text) > 9100:
+        text = text[:-1]
+    width = int(typeface.getlength(text)) + 16
+    canvas = Image.new("L", (width, 33), 255)
+    ImageDraw.Draw(canvas).text((8, 2), text, font=typeface, fill=0)
+    crop = np.array(canvas)
+    assert crop.shape[1] >= 9000
+    line, confidence = engine.read_line(crop)
+    assert character_error_rate(line.text, text) <= 0.03
+    assert len(line.char_boxes) == len(line.text) == len(line.char_conf)
+    lefts = [box[0] for box in line.char_boxes]
+    assert lefts == sorted(lefts), "pieces are joined in order"
+    assert lefts[-1] > 0.9 * width * (len(line.text.rstrip()) - 1) / len(line.text.rstrip()) - 100
+    assert 0 < confidence <= 1
+
+
+def test_wide_pieces_cut_between_characters() -> None:
+    from pipeline.ocr.base import wide_pieces
+
+    crop = np.full((20, 1000), 255, np.uint8)
+    for left in range(5, 1000, 25):  # glyphs 20 px wide, 5 px apart
+        crop[3:17, left : left + 20] = 0
+    pieces = wide_pieces(crop, 300)
+    assert pieces[0][0] == 0 and pieces[-1][1] == 1000
+    assert all(right - left <= 300 for left, right in pieces)
+    assert all(b[0] == a[1] for a, b in zip(pieces, pieces[1:], strict=False))
+    for left, _ in pieces[1:]:
+        assert (crop[:, left] == 255).all(), "every cut is in a blank column"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pipeline.config import options_for
+from pipeline.config import ConfigError, options_for
 from pipeline.layout import AlignmentOptions, LayoutOptions, RulingOptions
 from pipeline.ocr import OcrOptions
 from pipeline.preprocess import PreprocessOptions
@@ -81,8 +81,14 @@ class ScanOptions:
         """Options from the config's ``scan:`` section; its sub-sections
         ``preprocess``, ``ocr``, ``layout_model``, ``ruling`` and ``alignment`` set the
         options of those stages (unknown keys raise, as everywhere)."""
+        if section is not None and not isinstance(section, dict):
+            raise ConfigError("configs: section 'scan' must be a mapping of options")
         values = dict(section or {})
-        stages = {name: options_for(kind, values, name) for name, kind in _STAGE_OPTIONS.items() if name in values}
+        stages = {
+            name: options_for(kind, values, name, parent="scan.")
+            for name, kind in _STAGE_OPTIONS.items()
+            if name in values
+        }
         own = {key: value for key, value in values.items() if key not in _STAGE_OPTIONS}
         return replace(options_for(cls, {"scan": own}, "scan"), **stages)
 
