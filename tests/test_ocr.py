@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,6 @@ def test_wide_pieces_cut_between_characters() -> None:
     pieces = wide_pieces(crop, 300)
     assert pieces[0][0] == 0 and pieces[-1][1] == 1000
     assert all(right - left <= 300 for left, right in pieces)
-    assert all(b[0] == a[1] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(b[0] == a[1] for a, b in itertools.pairwise(pieces))
     for left, _ in pieces[1:]:
         assert (crop[:, left] == 255).all(), "every cut is in a blank column"

@@ -75,6 +75,39 @@ class TableHabits:
         return f"{number}{' ' if self.unit_gap and unit != '%' else ''}{unit}"
 
 
+class LengthenedCells:
+    """Real-length cell text for some reports: 偏差原因, 预期目标 and 实际完成
+    情况 of 80-300 characters, 三级指标 up to 30 and 项目名称 up to 40, so that
+    cells wrap over many rows.  Its own random stream (seeded from the
+    caller's state without drawing from it), so the rest of a report is the
+    same whether or not its cells are lengthened."""
+
+    def __init__(self, rng: random.Random, share: float = 0.5) -> None:
+        self.rng = random.Random(hash(rng.getstate()))
+        self.on = self.rng.random() < share
+
+    def text(self, text: str, clauses: list[str], chance: float = 0.5) -> str:
+        """``text`` (ending in 。 or not, as given) grown to 80-300 characters."""
+        if not self.on or self.rng.random() >= chance:
+            return text
+        stop = "。" if text.endswith("。") else ""
+        grown, target = text.removesuffix("。"), self.rng.randint(80, 300)
+        pool = self.rng.sample(clauses, len(clauses))
+        while len(grown) < target - 20 and pool:
+            grown += self.rng.choice(["；", "，"]) + pool.pop()
+        return grown[:300 - len(stop)].rstrip("，；") + stop
+
+    def level3(self, name: str) -> str:
+        if not self.on or self.rng.random() >= 0.2:
+            return name
+        return (name + self.rng.choice(vocab.LEVEL3_QUALIFIERS))[:30]
+
+    def name(self, name: str) -> str:
+        if not self.on or self.rng.random() >= 0.3:
+            return name
+        return (name + self.rng.choice(vocab.LONG_NAME_TAILS))[:40]
+
+
 @dataclass
 class FundRow:
     label: str
@@ -252,14 +285,16 @@ class _Measurer:
         return target, "基本达到预期效果", 0.9, self.rng.choice(vocab.DEVIATION_UNDER)
 
 
-def _indicators(rng: random.Random, habits: TableHabits, plan: list[tuple[str, str, Measure]]) -> list[Indicator]:
+def _indicators(rng: random.Random, habits: TableHabits, plan: list[tuple[str, str, Measure]],
+                long: LengthenedCells) -> list[Indicator]:
     measurer = _Measurer(rng, habits)
     indicators = []
     for (level1, level2, measure), weight in zip(plan, _split_weights(rng, len(plan)), strict=True):
         target, actual, attained, reason = measurer.measure(measure)
         score = min(weight * 100, round(weight * 100 * attained))
-        indicators.append(Indicator(level1, level2, measure.name, target, actual, weight * 100, score, reason,
-                                    rng.choice(BASES)))
+        reason = long.text(reason, vocab.REASON_CLAUSES) if reason else reason
+        indicators.append(Indicator(level1, level2, long.level3(measure.name), target, actual, weight * 100, score,
+                                    reason, rng.choice(BASES)))
     return indicators
 
 
@@ -485,18 +520,20 @@ def project_name(rng: random.Random, topic: Topic, year: int) -> str:
 def project_evaluation(rng: random.Random, voice: Voice, habits: TableHabits, year: int, supervisor: str,
                        implementer: str, topic: Topic, annual: int) -> SelfEvaluation:
     """A 项目支出绩效自评表 for one project of ``topic`` with ``annual`` cents of 全年预算数."""
-    name = project_name(rng, topic, year)
+    long = LengthenedCells(rng)
+    name = long.name(project_name(rng, topic, year))
     funds = _fund_rows(rng, rng.choice(PROJECT_FUND_LABELS), annual)
     if habits.half_colon:
         for fund in funds:
             fund.label = fund.label.replace("：", ":")
-    indicators = _indicators(rng, habits, _project_plan(rng, habits, topic))
+    indicators = _indicators(rng, habits, _project_plan(rng, habits, topic), long)
     first_count = indicators[0]  # the plan starts with the topic's first count
     target_number = "".join(ch for ch in first_count.target if ch.isdigit() or ch == ".")
     done_number = "".join(ch for ch in first_count.actual if ch.isdigit() or ch == ".")
     gap = voice.gap
     goal = topic.goal.format(n=f"{gap}{target_number}{gap}", unit=topic.counts[0].unit)
     goals = (goal + rng.choice(vocab.GOAL_TAILS) + "。", topic.done.format(m=f"{gap}{done_number}{gap}") + "。")
+    goals = (long.text(goals[0], vocab.GOAL_CLAUSES), long.text(goals[1], vocab.GOAL_CLAUSES))
     grid = _project_grid(name, supervisor, implementer, funds, goals, indicators, voice, habits)
     widths = _jitter(rng, [1.0, 0.85, 0.9, 1.5, 1.0, 1.0, 0.6, 0.85, 1.7])
     table = grid.table(widths, "项目支出绩效自评表", f"（{year}{gap}年度）")
@@ -507,9 +544,11 @@ def project_evaluation(rng: random.Random, voice: Voice, habits: TableHabits, ye
 def overall_evaluation(rng: random.Random, voice: Voice, habits: TableHabits, year: int, department: str,
                        annual: int, executed: int) -> SelfEvaluation:
     """A 部门（单位）整体支出绩效自评表 for the whole unit's money."""
+    long = LengthenedCells(rng)
     funds = _fund_rows(rng, OVERALL_FUND_LABELS, annual, executed)
-    indicators = _indicators(rng, habits, _overall_plan(rng))
+    indicators = _indicators(rng, habits, _overall_plan(rng), long)
     goals = (vocab.OVERALL_GOAL.format(dept=department) + "。", vocab.OVERALL_DONE.format(year=year) + "。")
+    goals = (long.text(goals[0], vocab.GOAL_CLAUSES), long.text(goals[1], vocab.GOAL_CLAUSES))
     grid = _overall_grid(department, funds, goals, indicators, voice, habits)
     widths = _jitter(rng, [1.0, 1.0, 1.7, 1.0, 1.3, 1.1, 0.7, 0.85])
     title = rng.choice(["部门（单位）整体支出绩效自评表", "单位整体支出绩效自评表"])
