@@ -76,7 +76,7 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
             status = worst(status, ExitCode.input_failed)
         paths += found
     used_stems: set[str] = set()
-    progress = _progress(len(paths), "files")
+    progress = _Bar(len(paths), "file")
     for path in paths:
         status = worst(status, _extract_one(pipeline, path, out, used_stems, args.verbose))
         progress.update()
@@ -89,13 +89,14 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     from pipeline.stages import InputError
 
     started = time.perf_counter()
+    pages = _PageProgress(path)
     try:
-        document = pipeline.run(path)
+        document = pipeline.run(path, on_page=pages.update)
     except InputError as exc:
-        print(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
+        _say(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
         return ExitCode.input_failed
     except Exception as exc:  # a bug must not stop the batch either
-        print(
+        _say(
             f"error: {path}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
             "(a bug; --verbose shows the traceback)",
             file=sys.stderr,
@@ -103,22 +104,24 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
         if verbose:
             traceback.print_exc()
         return ExitCode.internal_error
+    finally:
+        pages.close()
     try:
         target = write_json(document, out, _unique_stem(path, used_stems))
     except OSError as exc:
-        print(f"error: {path}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"error: {path}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.input_failed
     status = ExitCode.ok
     for error in document.page_errors:
-        print(f"partial: {path}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
+        _say(f"partial: {path}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
         status = worst(
             status, ExitCode.internal_error if error.message.startswith("internal error") else ExitCode.partial
         )
     label = "partial" if document.page_errors else "ok"
-    print(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
+    _say(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
     if verbose:
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in document.document.timings.items())
-        print(f"timings: {path}: {timings}", file=sys.stderr)
+        _say(f"timings: {path}: {timings}", file=sys.stderr)
     return status
 
 
@@ -208,19 +211,60 @@ def _reason(exc: BaseException, path: Path) -> str:
     return message or type(exc).__name__
 
 
-class _NoProgress:
-    def update(self, n: int = 1) -> None: ...
+def _say(line: str, file=None) -> None:
+    """Print a line; while a progress bar is drawn, above it (tqdm.write)."""
+    stream = file or sys.stdout
+    if _Bar.drawn:
+        from tqdm import tqdm
 
-    def close(self) -> None: ...
+        tqdm.write(line, file=stream)
+    else:
+        print(line, file=stream)
 
 
-def _progress(total: int, unit: str):
-    """A progress bar on stderr when it is a terminal and there is more than one thing to do."""
-    if total < 2 or not sys.stderr.isatty():
-        return _NoProgress()
-    from tqdm import tqdm
+class _Bar:
+    """A tqdm bar on stderr, drawn only when stderr is a terminal and there
+    is more than one thing to count; counts the bars being drawn."""
 
-    return tqdm(total=total, unit=unit.rstrip("s"), file=sys.stderr, dynamic_ncols=True)
+    drawn = 0
+
+    def __init__(self, total: int, unit: str, **options) -> None:
+        self.bar = None
+        if total >= 2 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, **options)
+            _Bar.drawn += 1
+
+    def update(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+            _Bar.drawn -= 1
+
+
+class _PageProgress:
+    """A bar of the pages of one long document, under the files' bar, gone when it is done."""
+
+    LONG = 10  # pages
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.bar: _Bar | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None and total >= self.LONG:
+            self.bar = _Bar(total, "page", desc=self.path.name, leave=False, position=1)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _configure_logging(verbose: bool) -> None:

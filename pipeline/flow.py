@@ -15,6 +15,7 @@ checks → confidence.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,10 @@ class Pipeline:
         _check_engines_and_files(pipeline)
         return pipeline
 
-    def run(self, path: str | Path) -> Document:
+    def run(self, path: str | Path, on_page: Callable[[int, int], None] | None = None) -> Document:
         """The document of one PDF; raises ``ingest.IngestError`` when the file
-        cannot be read at all, and records what fails on a page instead."""
+        cannot be read at all, and records what fails on a page instead.
+        ``on_page(done, total)`` is called as each page is read (progress)."""
         timings = Timings()
         with timings.stage("ingest", isolate=False):
             source = ingest.open_pdf(path, self.ingest)
@@ -69,6 +71,8 @@ class Pipeline:
                 errors.append(PageError(page=page.number, stage=error.stage, message=error.describe()))
                 log.warning("%s: page %d: %s: %s", path, page.number, error.stage, error.describe(), exc_info=error)
                 page.chars, page.rules, page.tables, page.lines = [], [], [], []
+            if on_page is not None:
+                on_page(page.number, len(source.pages))
         with timings.stage("tables", isolate=False):
             grids = tables.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
         with timings.stage("reading", isolate=False):

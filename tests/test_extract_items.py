@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
-from pipeline.extract import extract, paragraphs_from_text
+from pipeline.extract import extract
 from pipeline.model import Document, DocumentInfo, ExpenditureItem
+from tests.builders import paragraphs_from_text
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["text"])
 

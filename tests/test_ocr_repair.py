@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline import normalize
-from pipeline.extract import extract, paragraphs_from_text, table_from_grid
+from pipeline.extract import extract
 from pipeline.model import Document, DocumentInfo, Figure
+from tests.builders import paragraphs_from_text, table_from_grid
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["ocr"])
 REVIEW_THRESHOLD = 0.95  # configs/default.yaml: below it a field waits for a person

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import resolve_path
-from pipeline.extract.builders import paragraph_from_text, paragraphs_from_text, table_from_grid
 from pipeline.extract.document import read_document_info
 from pipeline.extract.figures import extract_figures
 from pipeline.extract.items import extract_class_totals, extract_items
@@ -25,9 +24,6 @@ from pipeline.model import Document, DocumentInfo, Paragraph, Table
 __all__ = [
     "ExtractOptions",
     "extract",
-    "paragraph_from_text",
-    "paragraphs_from_text",
-    "table_from_grid",
 ]
 
 
