@@ -1,0 +1,60 @@
+"""The package installs: a wheel carries configs/ and models/ as package data,
+and the installed ``budgetdoc`` command reads a PDF from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built as a wheel and installed (without its dependencies,
+    which this environment has) into a folder of its own."""
+    work = tmp_path_factory.mktemp("install")
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(work), str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    [wheel] = work.glob("budgetdoc-*.whl")
+    target = work / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    return target
+
+
+def _run(target: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(target)}
+    return subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, env=environment, timeout=300)
+
+
+def test_configs_and_models_come_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
+    probe = "import pipeline.config as c; print(c.CONFIG_DIR); print(c.resolve_path('models/calibration.json'))"
+    result = _run(installed, sys.executable, "-c", probe, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    config_dir, calibration = result.stdout.split()
+    assert Path(config_dir) == installed / "pipeline" / "configs"
+    assert Path(calibration).is_file() and Path(calibration).is_relative_to(installed)
+    assert (installed / "pipeline" / "configs" / "rules" / "figures.yaml").is_file()
+
+
+def test_the_budgetdoc_command_reads_a_pdf_from_another_folder(installed: Path, tmp_path: Path) -> None:
+    demo = ROOT / "scans" / "synthetic-0003-born-digital.pdf"
+    result = _run(installed, str(installed / "bin" / "budgetdoc"), "extract", str(demo), "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"ok: {demo} -> out/synthetic-0003-born-digital.json (13 pages, 72 figures")
