@@ -69,7 +69,8 @@ class Pipeline:
                 self._read_page(page, engine, timings)
             except StageError as error:
                 errors.append(PageError(page=page.number, stage=error.stage, message=error.describe()))
-                log.warning("%s: page %d: %s: %s", path, page.number, error.stage, error.describe(), exc_info=error)
+                # The CLI prints the error line itself; the traceback is for --verbose.
+                log.debug("%s: page %d: %s failed", path, page.number, error.stage, exc_info=error)
                 page.chars, page.rules, page.tables, page.lines = [], [], [], []
             if on_page is not None:
                 on_page(page.number, len(source.pages))

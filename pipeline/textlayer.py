@@ -22,6 +22,7 @@ shows.  Each decision is a page note.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,10 @@ MIN_AGREEMENT = 0.6
 VERIFY_DPI = 150
 
 
+# Code points ``fold_char`` may change: radicals, compatibility ideographs.
+_FOLDABLE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
 def fold_char(ch: str, radicals: dict[str, str]) -> str:
     """The ideograph a radical or compatibility code point stands for, else ``ch``."""
     code = ord(ch)
@@ -58,6 +63,8 @@ def fold_char(ch: str, radicals: dict[str, str]) -> str:
 def fold_radicals(chars: list[Char], radicals_file: Path = RADICALS_FILE) -> int:
     """Fold every radical and compatibility code point in ``chars`` in
     place; the number folded."""
+    if not _FOLDABLE.search("".join(char.text for char in chars)):
+        return 0  # the usual case, found by one regex pass
     radicals = _radicals(radicals_file)
     folded = 0
     for char in chars:

@@ -148,12 +148,23 @@ def test_padding_after_eof_is_read(good: Path, good_document, folder: Path, pipe
 
 
 def test_no_pages_has_its_own_reason_after_a_failed_file(good: Path, folder: Path) -> None:
+    """pdfium keeps its last error code through a load that sets none: a
+    file with no pages read right after an encrypted one said "password"."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    locked = folder / "locked.pdf"
+    canvas = Canvas(str(locked), encrypt="secret")
+    canvas.drawString(72, 720, "locked")
+    canvas.save()
     truncated = folder / "cut.pdf"
     truncated.write_bytes(good.read_bytes()[:3000])
-    with pytest.raises(IngestError):
-        open_pdf(truncated)
-    with pytest.raises(IngestError, match="no pages"):
-        open_pdf(hostile.zero_pages(folder / "zero.pdf"))
+    for failed in (locked, truncated):
+        with pytest.raises(IngestError):
+            open_pdf(failed)
+        with pytest.raises(IngestError, match=r"zero.pdf: the PDF has no pages$"):
+            open_pdf(hostile.zero_pages(folder / "zero.pdf"))
+    with pytest.raises(IngestError, match="password"):
+        open_pdf(locked)
 
 
 def test_damage_in_the_middle_is_never_silent(good: Path, folder: Path, pipeline) -> None:

@@ -1,0 +1,126 @@
+"""The file as a container: a regular file, a PDF header, a trailer, and
+cross-references that point where they say (else the file is damaged)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.ingest.options import IngestError, IngestOptions
+from pipeline.model import Page, PageError
+
+
+def damage_errors(pages: list[Page], misplaced: int) -> list[PageError]:
+    """A damaged file (pdfium rebuilt its cross-references) loses content
+    without a word: each page left empty is an error, and when none is, the
+    first page says the file is damaged, so the document is never taken as
+    complete."""
+    damage = f"the file is damaged ({misplaced} objects are not where its cross-reference table says)"
+    errors = []
+    for page in pages:
+        if page.blank:
+            page.blank = False
+            page.notes = [note for note in page.notes if note.kind != "blank"]
+            errors.append(PageError(page=page.number, stage="ingest", message=f"page content unreadable: {damage}"))
+    if not errors and pages:
+        errors.append(PageError(page=1, stage="ingest", message=f"{damage}: content may be missing"))
+    return errors
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+_XREF_SUBSECTION = re.compile(rb"\s*(\d+)\s+(\d+)[ \t]*[\r\n]+")
+_OBJECT_AT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj")
+
+
+def misplaced_objects(data: bytes) -> int:
+    """How many objects of the last classic cross-reference table are not at
+    their offsets (-1 when the table itself is not where ``startxref`` says);
+    0 for an intact file or one with a cross-reference stream."""
+    found = list(_STARTXREF.finditer(data))
+    if not found:
+        return 0
+    offset = int(found[-1].group(1))
+    if data[offset : offset + 4] != b"xref":
+        return 0 if _OBJECT_AT.match(data, offset) else 1  # an xref stream, or nothing there
+    position, misplaced = offset + 4, 0
+    while subsection := _XREF_SUBSECTION.match(data, position):
+        first, count = int(subsection.group(1)), int(subsection.group(2))
+        position = subsection.end()
+        for number in range(first, first + count):
+            entry = data[position : position + 20]
+            position += 20
+            if entry[17:18] != b"n":
+                continue
+            if not entry[:10].isdigit():
+                misplaced += 1
+                continue
+            at = _OBJECT_AT.match(data, int(entry[:10]))
+            misplaced += not (at and int(at.group(1)) == number)
+    return misplaced
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes; a FIFO, device or folder is refused before it is
+    opened (reading a FIFO would wait for a writer forever)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
+    if not stat.S_ISREG(mode):
+        raise IngestError(f"{path}: not a regular file ({_file_kind(mode)})")
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "a special file")
+
+
+def check_container(path: str | Path, data: bytes, options: IngestOptions) -> None:
+    if not data:
+        raise IngestError(f"{path}: empty file")
+    # The spec lets the header sit anywhere in the first 1024 bytes.
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError(f"{path}: not a PDF (no %PDF- header)")
+    # pdfium silently rebuilds a cut-off file from what is left, which would
+    # drop pages without a word; a missing trailer is the tell.  Bytes after
+    # it (padding, a mail gateway's footer) are harmless: pdfium ignores them.
+    if options.require_eof_marker and b"%%EOF" not in data:
+        raise IngestError(f"{path}: truncated PDF (no %%EOF trailer)")
+
+
+# A page object, and an empty page tree, as they stand in a PDF's bytes.
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_EMPTY_KIDS = re.compile(rb"/Kids\s*\[\s*\]")
+
+
+def load_failure(error: pdfium.PdfiumError, data: bytes) -> str:
+    """Why pdfium could not open ``data``.  pdfium's error code is kept from
+    one failed load to the next when the new failure sets none (a PDF with
+    no pages leaves the last file's "password required"), so each reason
+    is taken only where the bytes bear it out."""
+    code = getattr(error, "err_code", None)
+    encrypted = b"/Encrypt" in data
+    if code == pdfium_c.FPDF_ERR_PASSWORD and encrypted:
+        return "encrypted PDF (a password is required)"
+    if code == pdfium_c.FPDF_ERR_SECURITY and encrypted:
+        return "encrypted PDF (unsupported security handler)"
+    if not encrypted and (_EMPTY_KIDS.search(data) or not _PAGE_OBJECT.search(data)):
+        return "the PDF has no pages"
+    if code == pdfium_c.FPDF_ERR_FORMAT or not encrypted:
+        return "damaged or truncated PDF (cannot parse)"
+    return f"cannot open PDF ({error})"

@@ -1,0 +1,112 @@
+"""One page: its frame, chars and rules, and how it is to be read (text
+layer, OCR, or nothing), with a note for each decision."""
+
+from __future__ import annotations
+
+import ctypes
+
+import cv2
+import numpy as np
+import pypdfium2.raw as pdfium_c
+
+from pipeline.imaging import as_grey, paper_level
+from pipeline.ingest.chars import plausible_count, read_chars, usable_text_layer
+from pipeline.ingest.frame import PageFrame, PageObjects
+from pipeline.ingest.options import IngestError, IngestOptions
+from pipeline.ingest.vectors import read_rules
+from pipeline.model import Char, Page, PageNote
+from pipeline.textlayer import MIN_COMMON_SHARE, fold_radicals, rare_share
+
+
+def read_page(raw_document, index: int, file: str, options: IngestOptions) -> Page:
+    raw_page = pdfium_c.FPDF_LoadPage(raw_document, index)
+    if not raw_page:
+        raise IngestError(f"page {index + 1} cannot be loaded (damaged PDF)")
+    try:
+        frame = PageFrame.of(raw_page)
+        chars, unmapped = read_chars(raw_page, frame)
+        objects = PageObjects()
+        rules = read_rules(raw_page, frame, options, objects)
+        page = Page(number=index + 1, width=frame.width, height=frame.height, source="text", rules=rules, file=file)
+        if frame.rotation:
+            page.notes.append(
+                PageNote(
+                    page=page.number,
+                    kind="rotated",
+                    message=f"page shown turned {90 * frame.rotation}° (/Rotate); read as shown",
+                )
+            )
+        _route(page, chars, unmapped, objects, raw_page, options)
+    finally:
+        pdfium_c.FPDF_ClosePage(raw_page)
+    return page
+
+
+def _route(page: Page, chars: list[Char], unmapped: int, objects: PageObjects, raw_page, options) -> None:
+    """Decide how ``page`` is read: its text layer, OCR of its image, or nothing."""
+    if not chars and not objects.images:
+        page.blank = True
+        page.notes.append(PageNote(page=page.number, kind="blank", message="no text and no images: not read"))
+        return
+    folded = fold_radicals(chars)
+    if folded:
+        page.notes.append(
+            PageNote(
+                page=page.number,
+                kind="text_layer_repaired",
+                message=f"{folded} radical or compatibility code points folded to ideographs",
+            )
+        )
+    if usable_text_layer(chars, options, unmapped):
+        page.chars = chars
+        page.doubts = _doubts(page, chars, objects, options)
+        return
+    if chars:
+        bad = len(chars) - plausible_count(chars, options) + unmapped
+        page.notes.append(
+            PageNote(
+                page=page.number,
+                kind="text_layer_unusable",
+                message=f"{bad} of {len(chars)} characters unmapped or implausible: read by OCR",
+            )
+        )
+    page.source = "ocr"
+    if objects.images and _blank_image(raw_page, page, options):
+        page.blank = True
+        page.notes.append(PageNote(page=page.number, kind="blank", message="no ink on the page image: not OCR'd"))
+
+
+def _doubts(page: Page, chars: list[Char], objects: PageObjects, options: IngestOptions) -> list[str]:
+    doubts = []
+    share = rare_share(chars)
+    if share is not None and share > 1 - MIN_COMMON_SHARE:
+        doubts.append(f"{share:.0%} of its Chinese characters are rare")
+    area = page.width * page.height
+    mostly_invisible = objects.texts and objects.invisible_texts >= objects.texts / 2
+    if mostly_invisible and area and objects.image_area >= options.invisible_image_cover * area:
+        doubts.append("invisible text over a page image")
+    return doubts
+
+
+def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
+    """Whether the rendered page shows (almost) no ink: a thumbnail, median
+    filtered so sensor noise and dust do not count."""
+    grey = cv2.medianBlur(_thumbnail(raw_page, page, options.blank_thumbnail_px), 3)
+    dark = grey < paper_level(grey, step=1) - 60
+    return float(dark.mean()) < options.blank_ink_share
+
+
+def _thumbnail(raw_page, page: Page, longest_px: int) -> np.ndarray:
+    """The page as shown, rendered grey with its longest side ``longest_px``."""
+    scale = longest_px / max(page.width, page.height, 1.0)
+    width, height = max(1, round(page.width * scale)), max(1, round(page.height * scale))
+    bitmap = pdfium_c.FPDFBitmap_Create(width, height, 0)
+    try:
+        pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
+        pdfium_c.FPDF_RenderPageBitmap(bitmap, raw_page, 0, 0, width, height, 0, pdfium_c.FPDF_GRAYSCALE)
+        stride = pdfium_c.FPDFBitmap_GetStride(bitmap)
+        buffer = ctypes.cast(pdfium_c.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_ubyte * (stride * height)))
+        pixels = np.frombuffer(buffer.contents, dtype=np.uint8).reshape(height, stride)[:, : width * 4]
+        return as_grey(np.ascontiguousarray(pixels.reshape(height, width, 4)[:, :, :3]))
+    finally:
+        pdfium_c.FPDFBitmap_Destroy(bitmap)
