@@ -167,11 +167,19 @@ def test_no_pages_has_its_own_reason_after_a_failed_file(good: Path, folder: Pat
         open_pdf(locked)
 
 
+def test_shifted_offsets_are_a_repair_not_a_loss(good: Path, good_document, folder: Path, pipeline) -> None:
+    document = pipeline.run(hostile.shifted_offsets(good, folder / "shifted-offsets.pdf"))
+    assert _figures(document) == _figures(good_document)
+    assert document.document.status == "complete"
+    assert "xref_repaired" in _kinds(document)
+
+
 def test_damage_in_the_middle_is_never_silent(good: Path, folder: Path, pipeline) -> None:
     document = pipeline.run(hostile.damaged_middle(good, folder / "damaged.pdf"))
     assert document.document.status == "partial"
     assert document.page_errors
     assert all(error.stage == "ingest" and "damaged" in error.message for error in document.page_errors)
+    assert "missing" in document.page_errors[0].message
 
 
 def test_blank_pages_are_never_ocred(good: Path, good_document, folder: Path, pipeline) -> None:

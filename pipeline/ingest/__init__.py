@@ -32,12 +32,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from pipeline.ingest.chars import usable_text_layer
-from pipeline.ingest.container import check_container, damage_errors, load_failure, misplaced_objects, read_bytes
+from pipeline.ingest.container import check_container, damage_findings, load_failure, read_bytes, xref_damage
 from pipeline.ingest.options import IngestError, IngestOptions
 from pipeline.ingest.page import read_page
 from pipeline.model import Page, PageError, Source
 
-__all__ = ["IngestError", "IngestOptions", "misplaced_objects", "open_pdf", "usable_text_layer"]
+__all__ = ["IngestError", "IngestOptions", "open_pdf", "usable_text_layer", "xref_damage"]
 
 
 def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
@@ -64,7 +64,5 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
                 pages.append(Page(number=index + 1, width=0.0, height=0.0, source="text", file=str(path)))
     finally:
         document.close()
-    misplaced = misplaced_objects(data)
-    if misplaced:
-        errors += damage_errors(pages, misplaced)
+    errors += damage_findings(pages, xref_damage(data))
     return Source(path=str(path), doc_id="sha256:" + hashlib.sha256(data).hexdigest(), pages=pages, errors=errors)

@@ -6,48 +6,81 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.ingest.options import IngestError, IngestOptions
-from pipeline.model import Page, PageError
+from pipeline.model import Page, PageError, PageNote
 
 
-def damage_errors(pages: list[Page], misplaced: int) -> list[PageError]:
-    """A damaged file (pdfium rebuilt its cross-references) loses content
+@dataclass(frozen=True, slots=True)
+class XrefDamage:
+    """Objects of the cross-reference table not at their offsets, and how
+    many of those are nowhere in the file (lost, not merely moved)."""
+
+    misplaced: int = 0
+    lost: int = 0
+
+
+def damage_findings(pages: list[Page], damage: XrefDamage) -> list[PageError]:
+    """What a file with a broken cross-reference table means for its pages.
+
+    pdfium rebuilds the table by scanning the file.  When every object is
+    still there (offsets shifted by an editor or a transfer), that is a
+    repair: a note on page 1.  When objects are lost, content is lost
     without a word: each page left empty is an error, and when none is, the
     first page says the file is damaged, so the document is never taken as
     complete."""
-    damage = f"the file is damaged ({misplaced} objects are not where its cross-reference table says)"
+    if not damage.misplaced or not pages:
+        return []
+    if not damage.lost:
+        pages[0].notes.append(
+            PageNote(
+                page=1,
+                kind="xref_repaired",
+                message=f"{damage.misplaced} objects were not at the offsets the cross-reference table gives; "
+                "pdfium rebuilt it and found every one",
+            )
+        )
+        return []
+    what = f"the file is damaged ({damage.lost} objects of its cross-reference table are missing)"
     errors = []
     for page in pages:
         if page.blank:
             page.blank = False
             page.notes = [note for note in page.notes if note.kind != "blank"]
-            errors.append(PageError(page=page.number, stage="ingest", message=f"page content unreadable: {damage}"))
-    if not errors and pages:
-        errors.append(PageError(page=1, stage="ingest", message=f"{damage}: content may be missing"))
+            errors.append(PageError(page=page.number, stage="ingest", message=f"page content unreadable: {what}"))
+    if not errors:
+        errors.append(PageError(page=1, stage="ingest", message=f"{what}: content may be missing"))
     return errors
 
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
 _XREF_SUBSECTION = re.compile(rb"\s*(\d+)\s+(\d+)[ \t]*[\r\n]+")
 _OBJECT_AT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj")
+_XREF_KEYWORD = re.compile(rb"(?<![a-z])xref(?=\s)")
+_ANY_OBJECT = re.compile(rb"(?<![0-9])(\d+)\s+\d+\s+obj\b")
 
 
-def misplaced_objects(data: bytes) -> int:
-    """How many objects of the last classic cross-reference table are not at
-    their offsets (-1 when the table itself is not where ``startxref`` says);
-    0 for an intact file or one with a cross-reference stream."""
+def xref_damage(data: bytes) -> XrefDamage:
+    """Check the last classic cross-reference table against the bytes (a
+    file with a cross-reference stream, or none, is taken as it is)."""
     found = list(_STARTXREF.finditer(data))
     if not found:
-        return 0
-    offset = int(found[-1].group(1))
+        return XrefDamage()
+    offset, misplaced = int(found[-1].group(1)), []
     if data[offset : offset + 4] != b"xref":
-        return 0 if _OBJECT_AT.match(data, offset) else 1  # an xref stream, or nothing there
-    position, misplaced = offset + 4, 0
+        if _OBJECT_AT.match(data, offset):
+            return XrefDamage()  # a cross-reference stream: pdfium checks it itself
+        tables = list(_XREF_KEYWORD.finditer(data, 0, found[-1].start()))
+        if not tables:
+            return XrefDamage(misplaced=1)
+        offset = tables[-1].end() - 4
+        misplaced.append(-1)  # the table itself is not where startxref says
+    position = offset + 4
     while subsection := _XREF_SUBSECTION.match(data, position):
         first, count = int(subsection.group(1)), int(subsection.group(2))
         position = subsection.end()
@@ -56,12 +89,13 @@ def misplaced_objects(data: bytes) -> int:
             position += 20
             if entry[17:18] != b"n":
                 continue
-            if not entry[:10].isdigit():
-                misplaced += 1
-                continue
-            at = _OBJECT_AT.match(data, int(entry[:10]))
-            misplaced += not (at and int(at.group(1)) == number)
-    return misplaced
+            at = _OBJECT_AT.match(data, int(entry[:10])) if entry[:10].isdigit() else None
+            if not (at and int(at.group(1)) == number):
+                misplaced.append(number)
+    if not misplaced:
+        return XrefDamage()
+    present = {int(match.group(1)) for match in _ANY_OBJECT.finditer(data)}
+    return XrefDamage(len(misplaced), sum(number >= 0 and number not in present for number in misplaced))
 
 
 def read_bytes(path: str | Path) -> bytes:
