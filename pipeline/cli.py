@@ -1,4 +1,4 @@
-"""Command line: budget-report PDFs to budgetdoc/1 JSON (``budgetdoc`` / ``run.py``).
+"""Command line: budget-report PDFs to budgetdoc/1 JSON (the budgetdoc command; run.py wraps it).
 
     budgetdoc extract a.pdf b.pdf --out out/
     budgetdoc extract archive/ --recursive --out out/   # every PDF under a folder
@@ -24,9 +24,12 @@ from collections.abc import Iterator
 from enum import IntEnum
 from pathlib import Path
 
+from pipeline.progress import Bar, PageProgress, say
+
 
 class ExitCode(IntEnum):
-    """Exit statuses, worst first wins (in the manner of OCRmyPDF's ``ExitCode``)."""
+    """Exit statuses (in the manner of OCRmyPDF's ``ExitCode``); when several
+    apply, the worst wins (``worst``)."""
 
     ok = 0  # every file read completely
     input_failed = 1  # a file could not be read (or an input named nothing to read)
@@ -76,7 +79,7 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
             status = worst(status, ExitCode.input_failed)
         paths += found
     used_stems: set[str] = set()
-    progress = _Bar(len(paths), "file")
+    progress = Bar(len(paths), "file")
     for path in paths:
         status = worst(status, _extract_one(pipeline, path, out, used_stems, args.verbose))
         progress.update()
@@ -89,40 +92,47 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     from pipeline.stages import InputError
 
     started = time.perf_counter()
-    pages = _PageProgress(path)
+    pages = PageProgress(path)
     try:
         document = pipeline.run(path, on_page=pages.update)
     except InputError as exc:
-        _say(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
+        say(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
         return ExitCode.input_failed
     except Exception as exc:  # a bug must not stop the batch either
-        _say(
-            f"error: {path}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
-            "(a bug; --verbose shows the traceback)",
-            file=sys.stderr,
-        )
-        if verbose:
-            traceback.print_exc()
-        return ExitCode.internal_error
+        return _internal_error(path, exc, verbose)
     finally:
         pages.close()
     try:
         target = write_json(document, out, _unique_stem(path, used_stems))
     except OSError as exc:
-        _say(f"error: {path}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"error: {path}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.input_failed
+    except Exception as exc:  # a bug in building the JSON must not stop the batch either
+        return _internal_error(path, exc, verbose)
     status = ExitCode.ok
     for error in document.page_errors:
-        _say(f"partial: {path}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
+        say(f"partial: {path}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
         status = worst(
             status, ExitCode.internal_error if error.message.startswith("internal error") else ExitCode.partial
         )
     label = "partial" if document.page_errors else "ok"
-    _say(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
+    say(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
     if verbose:
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in document.document.timings.items())
-        _say(f"timings: {path}: {timings}", file=sys.stderr)
+        say(f"timings: {path}: {timings}", file=sys.stderr)
     return status
+
+
+def _internal_error(path: Path, exc: Exception, verbose: bool) -> ExitCode:
+    """A bug met on ``path``: one line that says so, the traceback with --verbose."""
+    say(
+        f"error: {path}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
+        "(a bug; --verbose shows the traceback)",
+        file=sys.stderr,
+    )
+    if verbose:
+        traceback.print_exc()
+    return ExitCode.internal_error
 
 
 def evaluate_command(args: argparse.Namespace) -> ExitCode:
@@ -136,7 +146,12 @@ def evaluate_command(args: argparse.Namespace) -> ExitCode:
         if not output.exists():
             print(f"error: {output}: no output for truth file {truth_path.name}", file=sys.stderr)
             return ExitCode.input_failed
-        document = Document.model_validate_json(output.read_text(encoding="utf-8"))
+        try:
+            document = Document.model_validate_json(output.read_text(encoding="utf-8"))
+        except ValueError as exc:  # pydantic's ValidationError: not (or no longer) budgetdoc/1
+            first = str(exc).splitlines()[:3]
+            print(f"error: {output}: not a budgetdoc/1 document: {' '.join(first)}", file=sys.stderr)
+            return ExitCode.input_failed
         evaluations.append(evaluate(document, json.loads(truth_path.read_text(encoding="utf-8"))))
     for section, score in summarise(evaluations).scores().items():
         print(f"{section:24s} P={score.precision:.4f} R={score.recall:.4f} F1={score.f1:.4f}  (tp={score.tp})")
@@ -209,62 +224,6 @@ def _reason(exc: BaseException, path: Path) -> str:
     lines = str(exc).strip().splitlines()
     message = lines[0].removeprefix(f"{path}: ") if lines else ""
     return message or type(exc).__name__
-
-
-def _say(line: str, file=None) -> None:
-    """Print a line; while a progress bar is drawn, above it (tqdm.write)."""
-    stream = file or sys.stdout
-    if _Bar.drawn:
-        from tqdm import tqdm
-
-        tqdm.write(line, file=stream)
-    else:
-        print(line, file=stream)
-
-
-class _Bar:
-    """A tqdm bar on stderr, drawn only when stderr is a terminal and there
-    is more than one thing to count; counts the bars being drawn."""
-
-    drawn = 0
-
-    def __init__(self, total: int, unit: str, **options) -> None:
-        self.bar = None
-        if total >= 2 and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, **options)
-            _Bar.drawn += 1
-
-    def update(self, n: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-            _Bar.drawn -= 1
-
-
-class _PageProgress:
-    """A bar of the pages of one long document, under the files' bar, gone when it is done."""
-
-    LONG = 10  # pages
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.bar: _Bar | None = None
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None and total >= self.LONG:
-            self.bar = _Bar(total, "page", desc=self.path.name, leave=False, position=1)
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _configure_logging(verbose: bool) -> None:

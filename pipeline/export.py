@@ -27,9 +27,16 @@ def write_json(document: Document, out_dir: str | Path, stem: str) -> Path:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Replace ``target`` by ``data`` so that no moment shows a partial file."""
+    """Replace ``target`` by ``data`` so that no moment shows a partial file.
+
+    The file gets the permissions a plain write would give it (mkstemp's
+    are private to the owner); a temporary file a killed writer left for
+    this target is removed."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -39,6 +46,12 @@ def write_atomically(target: Path, data: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _sync_folder(folder: Path) -> None:

@@ -65,13 +65,7 @@ class Pipeline:
         errors = list(source.errors)
         engine = tables.get_engine(self.tables)
         for page in source.pages:
-            try:
-                self._read_page(page, engine, timings)
-            except StageError as error:
-                errors.append(PageError(page=page.number, stage=error.stage, message=error.describe()))
-                # The CLI prints the error line itself; the traceback is for --verbose.
-                log.debug("%s: page %d: %s failed", path, page.number, error.stage, exc_info=error)
-                page.chars, page.rules, page.tables, page.lines = [], [], [], []
+            errors += self._read_page(page, engine, timings)
             if on_page is not None:
                 on_page(page.number, len(source.pages))
         with timings.stage("tables", isolate=False):
@@ -97,24 +91,48 @@ class Pipeline:
         document.document.timings = timings.rounded()
         return document
 
-    def _read_page(self, page: Page, engine: tables.TableEngine, timings: Timings) -> None:
+    def _read_page(self, page: Page, engine: tables.TableEngine, timings: Timings) -> list[PageError]:
+        """Read one page as far as it goes; what fails is returned as page
+        errors, and what was read before the failure is kept: a text layer
+        the image check could not judge, chars whose table grid failed."""
+        errors: list[PageError] = []
         if page.blank:
-            return  # nothing printed: no OCR, no tables, no lines
-        if page.source == "text" and page.doubts:
-            with timings.stage("textlayer"):
-                textlayer.verify(page, self.scan)
-        if page.source == "ocr":
-            # The scan stage gives the page rules and chars read from its
-            # image; its grid is built from those rules, whatever engine
-            # the text pages use.
-            scan.read_scanned_page(page, self.scan, self.tables, timings=timings)
-            engine = tables.VectorEngine(self.tables)
-        if page.blank:
-            return
-        with timings.stage("tables"):
-            page.tables = engine.recognise(page)
-        with timings.stage("reading"):
-            page.lines = reading.build_lines(page, self.reading)
+            return errors  # nothing printed: no OCR, no tables, no lines
+        try:
+            if page.source == "text" and page.doubts:
+                with timings.stage("textlayer"):
+                    textlayer.verify(page, self.scan)
+        except StageError as error:
+            errors.append(_page_error(page, error))  # the layer stays, doubted: the error says why
+        try:
+            if page.source == "ocr":
+                # The scan stage gives the page rules and chars read from its
+                # image; its grid is built from those rules, whatever engine
+                # the text pages use.
+                scan.read_scanned_page(page, self.scan, self.tables, timings=timings)
+                engine = tables.VectorEngine(self.tables)
+        except StageError as error:
+            page.chars, page.rules = [], []
+            return [*errors, _page_error(page, error)]
+        try:
+            with timings.stage("tables"):
+                page.tables = engine.recognise(page)
+        except StageError as error:
+            page.tables = []  # its text is still read, as running text
+            errors.append(_page_error(page, error))
+        try:
+            with timings.stage("reading"):
+                page.lines = reading.build_lines(page, self.reading)
+        except StageError as error:
+            page.lines, page.tables = [], []
+            errors.append(_page_error(page, error))
+        return errors
+
+
+def _page_error(page: Page, error: StageError) -> PageError:
+    # The CLI prints the error line itself; the traceback is for --verbose.
+    log.debug("page %d: %s failed", page.number, error.stage, exc_info=error)
+    return PageError(page=page.number, stage=error.stage, message=error.describe())
 
 
 # The files a rules folder must hold (``extract.rules`` and ``checks`` read them).
@@ -147,6 +165,9 @@ def _check_engines_and_files(pipeline: Pipeline) -> None:
         raise ConfigError(f"configs: extract.rules_dir: no such folder: {rules_dir}")
     if missing:
         raise ConfigError(f"configs: extract.rules_dir: {rules_dir} lacks {', '.join(missing)}")
+    radicals = resolve_path(pipeline.ingest.radicals_file)
+    if not radicals.is_file():
+        raise ConfigError(f"configs: ingest.radicals_file: no such file: {radicals}")
     calibration = pipeline.confidence.calibration
     if calibration and not resolve_path(calibration).is_file():
         raise ConfigError(f"configs: confidence.calibration: no such file: {resolve_path(calibration)}")

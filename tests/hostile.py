@@ -81,21 +81,29 @@ def sandwich(scan: Path, other: Path, target: Path) -> Path:
     return target
 
 
-def rotated_upright(source: Path, target: Path) -> Path:
-    """Each page's content turned a quarter counter-clockwise and the page
-    given ``/Rotate 90``: it shows as before, but its text runs down the
-    page in user space."""
+def rotated_upright(source: Path, target: Path, quarter_turns: int = 1, origin: float = 0.0) -> Path:
+    """Each page's content turned ``quarter_turns`` quarters counter-clockwise
+    and the page given ``/Rotate`` as many quarters clockwise: it shows as
+    before, but its text runs down (or upside down on) the page in user
+    space.  ``origin`` moves the MediaBox off (0, 0), as some producers do."""
     with pikepdf.open(source) as pdf:
         for page in pdf.pages:
             x0, y0, x1, y1 = (float(v) for v in page.mediabox)
             width, height = x1 - x0, y1 - y0
-            turn = f"q 0 1 -1 0 {height:.3f} 0 cm 1 0 0 1 {-x0:.3f} {-y0:.3f} cm\n".encode()
-            page.contents_add(pdf.make_stream(turn), prepend=True)
+            # x' = a x + c y + e, y' = b x + d y + f: the turn, then the shift into the new box.
+            a, b, c, d, e, f = {
+                1: (0, 1, -1, 0, height, 0),
+                2: (-1, 0, 0, -1, width, height),
+                3: (0, -1, 1, 0, 0, width),
+            }[quarter_turns]
+            turn = f"q {a} {b} {c} {d} {e + origin:.3f} {f + origin:.3f} cm 1 0 0 1 {-x0:.3f} {-y0:.3f} cm\n"
+            page.contents_add(pdf.make_stream(turn.encode()), prepend=True)
             page.contents_add(pdf.make_stream(b"\nQ"), prepend=False)
-            page.mediabox = [0, 0, height, width]
+            shown = (height, width) if quarter_turns % 2 else (width, height)
+            page.mediabox = [origin, origin, origin + shown[0], origin + shown[1]]
             if "/CropBox" in page.obj:
                 del page.obj["/CropBox"]
-            page.obj["/Rotate"] = 90
+            page.obj["/Rotate"] = 90 * quarter_turns
         pdf.save(target)
     return target
 
@@ -215,4 +223,31 @@ def shifted_offsets(source: Path, target: Path) -> Path:
     data = source.read_bytes()
     header_end = data.index(b"\n") + 1
     target.write_bytes(data[:header_end] + b"% re-saved by an archive tool\n" + data[header_end:])
+    return target
+
+
+def sparse_scan(target: Path, text: str, size_px: int, grey: int = 0, dpi: int = 200) -> Path:
+    """An image-only page holding one short line of ``text`` and nothing else
+    (a date, a unit line, a faint stamp line): not a blank page."""
+    from PIL import Image, ImageDraw
+
+    from tests.scanned import font
+
+    image = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 240)
+    ImageDraw.Draw(image).text((int(4.5 * dpi), int(9.5 * dpi)), text, font=font(size_px), fill=grey)
+    image.save(target, "PDF", resolution=float(dpi))
+    return target
+
+
+def outlined_glyphs(target: Path, count: int = 12) -> Path:
+    """A born-digital page whose 'text' is vector outlines (filled paths), no text objects."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(target))
+    path = canvas.beginPath()
+    for index in range(count):
+        path.rect(72 + 16 * index, 700, 11, 12)
+        path.rect(72 + 16 * index + 3, 703, 5, 2)
+    canvas.drawPath(path, fill=1, stroke=0)
+    canvas.save()
     return target

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import ExitCode, main
+from pipeline.export import write_json
+from pipeline.model import Document
 from tests.corpus.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,3 +215,8 @@ def test_sigkill_during_write_never_leaves_a_broken_result(one_report: Path, tmp
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         assert json.loads(target.read_text(encoding="utf-8")) == expected
+    # A rewrite clears what a killed writer left, and the result is readable
+    # by others as a plain write would make it (mkstemp's files are private).
+    write_json(Document.model_validate(expected), out, "report")
+    assert not list(out.glob(".report.json.*.tmp"))
+    assert target.stat().st_mode & 0o044 == 0o044

@@ -115,8 +115,12 @@ def test_unmapped_glyphs_are_a_page_note(excerpt: Path, folder: Path, pipeline) 
 # --------------------------------------------------------------------------
 
 
-def test_page_shown_upright_through_rotate_reads_as_shown(good: Path, good_document, folder: Path, pipeline) -> None:
-    document = pipeline.run(hostile.rotated_upright(good, folder / "rotate.pdf"))
+@pytest.mark.parametrize(("quarter_turns", "origin"), [(1, 0.0), (2, 0.0), (3, 0.0), (1, 100.0)])
+def test_page_shown_upright_through_rotate_reads_as_shown(
+    quarter_turns: int, origin: float, good: Path, good_document, folder: Path, pipeline
+) -> None:
+    turned = hostile.rotated_upright(good, folder / f"rotate-{quarter_turns}.pdf", quarter_turns, origin)
+    document = pipeline.run(turned)
     assert _figures(document) == _figures(good_document)
     assert len(document.expenditure_items) == len(good_document.expenditure_items)
     assert "rotated" in _kinds(document)
@@ -199,6 +203,21 @@ def test_blank_scanned_page_is_not_ocred(folder: Path, pipeline) -> None:
     assert document.document.page_notes[0].kind == "blank"
     assert "ocr" not in document.document.timings
     assert document.document.status == "complete"
+
+
+@pytest.mark.parametrize(
+    ("text", "size_px", "grey"),
+    [("二〇二三年十二月", 28, 0), ("单位：万元", 22, 0), ("本页为一行淡色文字，印得很浅", 33, 150)],
+)
+def test_a_sparse_page_is_not_taken_for_blank(text: str, size_px: int, grey: int, folder: Path) -> None:
+    """The dangerous direction: a page with one short or faint line must be read."""
+    [page] = open_pdf(hostile.sparse_scan(folder / "sparse.pdf", text, size_px, grey)).pages
+    assert page.source == "ocr" and not page.blank
+
+
+def test_a_page_of_outlined_glyphs_is_ocred_not_blank(folder: Path) -> None:
+    [page] = open_pdf(hostile.outlined_glyphs(folder / "outlined.pdf")).pages
+    assert page.source == "ocr" and not page.blank
 
 
 def test_huge_page_is_refused_with_a_clear_line(excerpt: Path, folder: Path, pipeline) -> None:

@@ -179,7 +179,7 @@ def test_a_9000_px_wide_row_reads(engine: OcrEngine) -> None:
     lefts = [box[0] for box in line.char_boxes]
     assert lefts == sorted(lefts), "pieces are joined in order"
     assert lefts[-1] > 0.9 * width * (len(line.text.rstrip()) - 1) / len(line.text.rstrip()) - 100
-    assert 0 < confidence <= 1
+    assert 0 <= confidence <= 1
 
 
 def test_wide_pieces_cut_between_characters() -> None:

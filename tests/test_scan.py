@@ -229,6 +229,21 @@ def test_cell_crop_loses_rule_remnants_and_specks_not_points() -> None:
     assert text_rows(clean_cell(empty, speck_px=4, rule_px=4)) == []
 
 
+def test_semicolon_and_colon_ending_a_row_keep_both_dots() -> None:
+    """At a wrapped row's end nothing stands right of ； or ： to vouch for
+    its upper dot, which is speck-sized at 300 dpi: the dots vouch for each
+    other.  (Losing it turned ； into ， in long 偏差原因 cells.)"""
+    crop = np.full((40, 200), 255, np.uint8)
+    for x in (40, 70, 100):
+        crop[10:30, x : x + 20] = 0
+    crop[14:17, 124:127] = 0  # ；: the dot above ...
+    crop[21:25, 124:127] = 0  # ... and the comma below, both speck-sized
+    crop[14:17, 150:153] = 0  # dust high after the row, nothing under it
+    cleaned = clean_cell(crop, speck_px=4, rule_px=4)
+    assert cleaned[14:17, 124:127].max() == 0 and cleaned[21:25, 124:127].max() == 0
+    assert cleaned[14:17, 150:153].min() == 255
+
+
 def test_a_cell_bracket_pair_read_in_two_widths_is_full_width() -> None:
     assert pair_bracket_widths("乌财社〔2022]207号") == "乌财社〔2022〕207号"
     assert pair_bracket_widths("项目资金（万元)") == "项目资金（万元）"
@@ -325,7 +340,7 @@ def _cell_rows(lines: list[str]) -> list:
     draw = ImageDraw.Draw(canvas)
     for index, line in enumerate(lines):
         draw.text((20, 15 + 44 * index), line, font=face, fill=0)
-    view = PageView(np.array(canvas), Affine(), 1)
+    view = PageView(np.array(canvas), Affine(), 1, 200.0)
     cell = TableCell(0, 0, 1, 1, "", (0.0, 0.0, float(canvas.width), float(canvas.height)), 1.0, 1)
     return cell_text_rows(view, cell, 0.0, 4, 4)
 

@@ -17,7 +17,7 @@ from tests.corpus.degrade import PRESETS, scan_preset
 from tests.corpus.generate import generate
 from tests.scanned import character_error_rate
 
-SEED = 5  # its 业务工作经费 table holds a 290-character 偏差原因
+SEED = 10  # one of its tables holds a 300-character 偏差原因
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def long_cell_table(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, lis
         max((i["deviation_reason"] or "" for i in table["indicators"]), key=len) for table in truth["performance"]
     ]
     index = max(range(len(reasons)), key=lambda i: len(reasons[i]))
-    assert len(reasons[index]) >= 200
+    assert len(reasons[index]) >= 250
     return report, truth["table_pages"][index], reasons[index]
 
 

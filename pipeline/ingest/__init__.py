@@ -36,6 +36,7 @@ from pipeline.ingest.container import check_container, damage_findings, load_fai
 from pipeline.ingest.options import IngestError, IngestOptions
 from pipeline.ingest.page import read_page
 from pipeline.model import Page, PageError, Source
+from pipeline.stages import describe, log
 
 __all__ = ["IngestError", "IngestOptions", "open_pdf", "usable_text_layer", "xref_damage"]
 
@@ -59,8 +60,9 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
         for index in range(count):
             try:
                 pages.append(read_page(document.raw, index, str(path), options))
-            except IngestError as error:
-                errors.append(PageError(page=index + 1, stage="ingest", message=str(error)))
+            except Exception as error:  # one page, whatever broke on it (a bug says so)
+                log.debug("%s: page %d: ingest failed", path, index + 1, exc_info=error)
+                errors.append(PageError(page=index + 1, stage="ingest", message=describe(error)))
                 pages.append(Page(number=index + 1, width=0.0, height=0.0, source="text", file=str(path)))
     finally:
         document.close()

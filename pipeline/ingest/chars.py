@@ -33,6 +33,9 @@ def read_chars(raw_page, frame: PageFrame) -> tuple[list[Char], int]:
             # is dropped: spacing is decided from geometry in textlines.
             if code <= 0x20 or code in (0xA0, 0x3000, 0xFEFF) or 0x2000 <= code <= 0x200B:
                 continue
+            if 0xD800 <= code <= 0xDFFF:  # half a surrogate pair: no character, and no valid UTF-8
+                unmapped += 1
+                continue
             if has_map_error(text_page, i) == 1:
                 unmapped += 1
             get_box(text_page, i, rect_ref)

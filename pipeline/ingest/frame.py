@@ -12,13 +12,19 @@ from pipeline.model import BBox
 
 @dataclass(slots=True)
 class PageObjects:
-    """What a page draws besides rules: its text objects (and how many are
-    invisible, render mode 3) and the area its images cover."""
+    """What a page draws: its text objects (and how many are invisible,
+    render mode 3), its images and the area they cover, its paths."""
 
     texts: int = 0
     invisible_texts: int = 0
     images: int = 0
+    drawings: int = 0  # paths and shadings: rules, charts, text turned into outlines
     image_area: float = 0.0
+
+    @property
+    def drawn(self) -> bool:
+        """Whether anything but text is drawn (text is judged by its chars)."""
+        return bool(self.images or self.drawings)
 
 
 @dataclass(frozen=True, slots=True)

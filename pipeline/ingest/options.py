@@ -20,9 +20,16 @@ class IngestOptions:
     min_rule_length: float = 3.0  # shorter strokes are glyph parts or ticks, not rules
     read_form_xobjects: bool = True  # look for rules inside form XObjects too
     require_eof_marker: bool = True  # no %%EOF anywhere: the file was cut short
+    # Radical code points and the ideographs they stand for (textlayer.fold_radicals).
+    radicals_file: str = "configs/rules/radicals.yaml"
     # A page whose text is mostly invisible (render mode 3) and whose images
     # cover this share of it is a scan with an OCR layer: doubted.
     invisible_image_cover: float = 0.5
-    # An image page whose thumbnail has fewer dark pixels than this share is blank.
-    blank_ink_share: float = 0.0003
-    blank_thumbnail_px: int = 600  # longest side of the thumbnail tested for ink
+    # A page without a usable text layer is blank when a thumbnail of it
+    # (longest side ``blank_thumbnail_px``) holds fewer than
+    # ``blank_min_marks`` blobs of at least ``blank_mark_px`` pixels that are
+    # ``blank_contrast`` grey levels darker than its paper.
+    blank_thumbnail_px: int = 1000
+    blank_contrast: int = 50
+    blank_mark_px: int = 6
+    blank_min_marks: int = 3

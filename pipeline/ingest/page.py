@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
+from pipeline.config import resolve_path
 from pipeline.imaging import as_grey, paper_level
 from pipeline.ingest.chars import plausible_count, read_chars, usable_text_layer
 from pipeline.ingest.frame import PageFrame, PageObjects
@@ -44,11 +45,11 @@ def read_page(raw_document, index: int, file: str, options: IngestOptions) -> Pa
 
 def _route(page: Page, chars: list[Char], unmapped: int, objects: PageObjects, raw_page, options) -> None:
     """Decide how ``page`` is read: its text layer, OCR of its image, or nothing."""
-    if not chars and not objects.images:
+    if not chars and not objects.drawn:
         page.blank = True
-        page.notes.append(PageNote(page=page.number, kind="blank", message="no text and no images: not read"))
+        page.notes.append(PageNote(page=page.number, kind="blank", message="nothing drawn on it: not read"))
         return
-    folded = fold_radicals(chars)
+    folded = fold_radicals(chars, resolve_path(options.radicals_file))
     if folded:
         page.notes.append(
             PageNote(
@@ -71,9 +72,9 @@ def _route(page: Page, chars: list[Char], unmapped: int, objects: PageObjects, r
             )
         )
     page.source = "ocr"
-    if objects.images and _blank_image(raw_page, page, options):
+    if _blank_image(raw_page, page, options):
         page.blank = True
-        page.notes.append(PageNote(page=page.number, kind="blank", message="no ink on the page image: not OCR'd"))
+        page.notes.append(PageNote(page=page.number, kind="blank", message="no ink on the rendered page: not OCR'd"))
 
 
 def _doubts(page: Page, chars: list[Char], objects: PageObjects, options: IngestOptions) -> list[str]:
@@ -89,11 +90,16 @@ def _doubts(page: Page, chars: list[Char], objects: PageObjects, options: Ingest
 
 
 def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
-    """Whether the rendered page shows (almost) no ink: a thumbnail, median
-    filtered so sensor noise and dust do not count."""
-    grey = cv2.medianBlur(_thumbnail(raw_page, page, options.blank_thumbnail_px), 3)
-    dark = grey < paper_level(grey, step=1) - 60
-    return float(dark.mean()) < options.blank_ink_share
+    """Whether the rendered page shows no print: fewer than
+    ``blank_min_marks`` marks of ink on a thumbnail.  A mark is a blob a few
+    pixels large and clearly darker than the paper, so sensor noise and
+    dust do not count, while one short line of faint text does.  In doubt
+    the page is OCR'd."""
+    grey = _thumbnail(raw_page, page, options.blank_thumbnail_px)
+    dark = (grey < paper_level(grey, step=1) - options.blank_contrast).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    marks = int(np.count_nonzero(stats[1:, cv2.CC_STAT_AREA] >= options.blank_mark_px))
+    return marks < options.blank_min_marks
 
 
 def _thumbnail(raw_page, page: Page, longest_px: int) -> np.ndarray:

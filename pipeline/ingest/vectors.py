@@ -31,7 +31,10 @@ def _collect_rules(
     for obj in objects:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            seen.drawings += 1
             _path_rules(obj, _compose(_object_matrix(obj), outer), frame, options, rules)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_SHADING:
+            seen.drawings += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             seen.texts += 1
             mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -117,25 +118,31 @@ class RegionReader(ABC):
     def read_cell(self, image_crop: np.ndarray) -> tuple[str, float]: ...
 
     def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
-        """One line of any length: a crop too wide for the recogniser is cut
-        into pieces at blank columns (``wide_pieces``), each read on its own,
-        and the pieces joined with their boxes shifted back."""
+        """One line of any length (see ``_in_pieces``)."""
+        return self._in_pieces(image_crop, self._read_line)
+
+    def _in_pieces(
+        self, image_crop: np.ndarray, read: Callable[[np.ndarray], tuple[PixelLine, float]]
+    ) -> tuple[PixelLine, float]:
+        """``read`` on a line crop, or, where it is too wide for the
+        recogniser, on pieces cut at blank columns (``wide_pieces``), joined
+        with their boxes shifted back."""
         height = image_crop.shape[0]
         limit = max(1, min(self.options.max_line_px, round(self.options.max_line_aspect * max(height, 1))))
         pieces = wide_pieces(image_crop, limit)
         if len(pieces) == 1:
-            return self._read_line(image_crop)
+            return read(image_crop)
         text, boxes, confidences, scores = "", [], [], []
         for left, right in pieces:
-            line, score = self._read_line(pad_columns(image_crop[:, left:right], _PIECE_PAD_PX))
+            line, score = read(pad_columns(image_crop[:, left:right], ROW_PAD_PX))
             if not line.text:
                 continue
-            shift = left - _PIECE_PAD_PX
+            shift = left - ROW_PAD_PX
             text += line.text
             boxes += [(x0 + shift, y0, x1 + shift, y1) for x0, y0, x1, y1 in line.char_boxes]
             confidences += line.char_conf
             scores.append(score)
-        return PixelLine(text, boxes, confidences), min(scores, default=1.0)
+        return PixelLine(text, boxes, confidences), min(scores, default=0.0)  # ink, yet nothing read
 
     def _read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
         """One line no wider than the recogniser takes: ``read_cell`` with the
@@ -197,26 +204,32 @@ def _crop_with_margin(image: np.ndarray, bbox: BBox, margin: int) -> tuple[np.nd
 # --------------------------------------------------------------------------
 
 
-# White margin on each side of a piece of a wide line.
-_PIECE_PAD_PX = 4
+# White margin around a text row, or a piece of one, handed to a recogniser.
+ROW_PAD_PX = 4
 
 
 def wide_pieces(crop: np.ndarray, max_width: int) -> list[tuple[int, int]]:
     """Column ranges ``[left, right)`` covering ``crop``, none wider than
-    ``max_width``, cut in the middle of the widest blank run of columns in
-    the last half of each piece (between characters), else at the column
-    with the least ink."""
+    ``max_width``, each cut in a blank run in the last half of its piece.
+
+    The cut goes between two full-height glyphs: next to punctuation (a
+    comma fills only the bottom of its em, so the widest blank runs are
+    after it) the recogniser, reading a piece that ends or starts there,
+    loses the mark or takes ； for ，.  Without such a run, the widest blank
+    run; without any, the column with the least ink."""
     width = crop.shape[1]
     if width <= max_width:
         return [(0, width)]
-    ink_per_column = ink_mask(crop).sum(axis=0)
+    ink = ink_mask(crop)
+    ink_per_column = ink.sum(axis=0)
+    inked_rows = np.flatnonzero(ink.any(axis=1))
+    line_height = int(inked_rows[-1] - inked_rows[0] + 1) if len(inked_rows) else 0
     pieces, left = [], 0
     while width - left > max_width:
         lo, hi = left + max_width // 2, left + max_width
-        window = ink_per_column[lo:hi]
-        cut = lo + _widest_blank_middle(window == 0)
-        if cut == lo - 1:
-            cut = lo + int(np.argmin(window))
+        cut = _between_glyphs(ink, ink_per_column[lo:hi] == 0, lo, line_height)
+        if cut is None:
+            cut = lo + int(np.argmin(ink_per_column[lo:hi]))
         cut = max(cut, left + 1)
         pieces.append((left, cut))
         left = cut
@@ -224,14 +237,27 @@ def wide_pieces(crop: np.ndarray, max_width: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _widest_blank_middle(blank: np.ndarray) -> int:
-    """Middle index of the longest run of True in ``blank``; -1 when none."""
+def _between_glyphs(ink: np.ndarray, blank: np.ndarray, offset: int, line_height: int) -> int | None:
+    """The middle of the widest blank run (of ``blank``, which starts at
+    column ``offset``) with full-height ink on both sides, else of the widest
+    blank run; None when nothing is blank."""
     edges = np.diff(np.concatenate([[0], blank.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    if not len(starts):
-        return -1
-    longest = int(np.argmax(ends - starts))
-    return int((starts[longest] + ends[longest]) // 2)
+    runs = list(zip(np.flatnonzero(edges == 1) + offset, np.flatnonzero(edges == -1) + offset, strict=True))
+    if not runs:
+        return None
+    reach = max(2, line_height // 6)
+
+    def height(columns: slice) -> int:
+        rows = np.flatnonzero(ink[:, columns].any(axis=1))
+        return int(rows[-1] - rows[0] + 1) if len(rows) else 0
+
+    tall = [
+        (start, end)
+        for start, end in runs
+        if min(height(slice(max(0, start - reach), start)), height(slice(end, end + reach))) >= 0.6 * line_height
+    ]
+    start, end = max(tall or runs, key=lambda run: run[1] - run[0])
+    return int((start + end) // 2)
 
 
 def pad_columns(piece: np.ndarray, margin: int) -> np.ndarray:
@@ -264,8 +290,8 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
       thicker, across that edge, than ``rule_px`` (a rule that the inset did
       not clear because the scan is bitonal, wavy or slightly skewed).
     * Specks: ink at most ``speck_px`` in both directions with no larger ink
-      in its text row on both its left and its right, nor right above or
-      below it.  A decimal point, a colon's dot or a middle dot in a name
+      in its text row on both its left and its right, nor ink right above or
+      below it (a glyph's part, or the other dot of ： or ；).  A decimal point, a colon's dot or a middle dot in a name
       sits between two characters, a comma or full stop ending a line
       sits low, right after the last one, and one that wrapping pushed to
       the start of a cell's second or later line sits low, right before its
@@ -284,6 +310,7 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
     small = (w <= speck_px) & (h <= speck_px)
     drop = rule.copy()
     solid = np.isin(labels, np.flatnonzero(~small & ~rule)) & (labels > 0)
+    inked = np.isin(labels, np.flatnonzero(~rule)) & (labels > 0)
     reach = 2 * speck_px
     bands = _ink_bands(solid.any(axis=1)) if solid.any() else []
     for label in np.flatnonzero(small & ~rule):
@@ -294,7 +321,9 @@ def clean_cell(crop: np.ndarray, speck_px: int, rule_px: int) -> np.ndarray:
         left = solid[band, :x0].any()
         right = solid[band, x1:].any()
         column = slice(max(0, x0 - 1), x1 + 1)
-        stacked = solid[max(0, y0 - reach) : y0, column].any() or solid[y1 : y1 + reach, column].any()
+        # Ink right above or below: a glyph's part, or the other dot of ： or
+        # ； (at a wrapped row's end nothing is beside them to vouch for them).
+        stacked = inked[max(0, y0 - reach) : y0, column].any() or inked[y1 : y1 + reach, column].any()
         drop[label] = not ((left and right) or stacked or _line_punctuation(solid, bands, x0, x1, y0, y1, reach))
     drop[0] = False
     if not drop.any():
@@ -372,7 +401,7 @@ def _ink_bands(has_ink: np.ndarray) -> list[tuple[int, int]]:
     return [(int(start), int(end)) for start, end in bands]
 
 
-def pad_row(crop: np.ndarray, row: tuple[int, int, int, int], margin: int = 4) -> np.ndarray:
+def pad_row(crop: np.ndarray, row: tuple[int, int, int, int], margin: int = ROW_PAD_PX) -> np.ndarray:
     """A text row cut out of ``crop`` with a little white space around it."""
     x0, y0, x1, y1 = row
     piece = crop[y0:y1, x0:x1]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.model import BBox
-from pipeline.ocr.base import OcrOptions, PixelLine, RegionReader, pad_row, split_box, text_rows
+from pipeline.ocr.base import ROW_PAD_PX, OcrOptions, PixelLine, RegionReader, pad_row, split_box, text_rows
 
 _BUNDLED_MODELS = {
     "Det.model_path": "PP-OCRv6_det_small.onnx",
@@ -22,8 +22,6 @@ _BUNDLED_MODELS = {
 }
 
 
-# White margin around a row handed to the recogniser.
-_PAD_PX = 4
 
 
 class RapidOcrEngine(RegionReader):
@@ -65,7 +63,9 @@ class RapidOcrEngine(RegionReader):
             return "", 1.0
         texts, scores = [], []
         for row in rows:
-            line, score = self.read_line(pad_row(image_crop, row, _PAD_PX))
+            # The padded row as it is, as the recogniser reads best (not
+            # cut into rows again: a lone dash would go as a rule remnant).
+            line, score = self._in_pieces(pad_row(image_crop, row), self._recognise)
             if line.text:
                 texts.append(line.text)
                 scores.append(score)
@@ -77,10 +77,10 @@ class RapidOcrEngine(RegionReader):
         rows = text_rows(image_crop)
         text, boxes, confidences, scores = "", [], [], []
         for row in rows:
-            line, score = self._recognise(pad_row(image_crop, row, _PAD_PX))
+            line, score = self._recognise(pad_row(image_crop, row))
             if not line.text:
                 continue
-            dx, dy = row[0] - _PAD_PX, row[1] - _PAD_PX
+            dx, dy = row[0] - ROW_PAD_PX, row[1] - ROW_PAD_PX
             text += line.text
             boxes += [(a + dx, b + dy, c + dx, d + dy) for a, b, c, d in line.char_boxes]
             confidences += line.char_conf

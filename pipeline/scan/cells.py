@@ -18,7 +18,7 @@ import numpy as np
 from pipeline.imaging import ink_mask
 from pipeline.model import BBox, Char, Table, TableCell
 from pipeline.ocr import OcrEngine
-from pipeline.ocr.base import clean_cell, pad_row, split_box, text_rows
+from pipeline.ocr.base import ROW_PAD_PX, clean_cell, pad_row, split_box, text_rows
 from pipeline.preprocess import Affine
 from pipeline.scan.options import ScanOptions
 from pipeline.scan.running_text import line_chars
@@ -32,8 +32,6 @@ _DASH_READINGS = frozenset({"一", "1", "-", "—", "–", "_", "－", "l", "I"}
 # cell says only this.
 _NOISE_MARKS = frozenset("•·●★☆*$+.,'`°^~")
 
-# White margin around a text row handed to the recogniser, in pixels.
-_ROW_PADDING_PX = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +50,7 @@ class TextRow:
 def cell_chars(view: PageView, grids: list[Table], engine: OcrEngine, options: ScanOptions) -> list[Char]:
     """Chars of every table cell, spread over the cell's recognised text rows
     so that the grid's cell filling puts each back into its cell."""
-    to_px = options.dpi / 72.0
+    to_px = view.dpi / 72.0  # the resolution rendered at, which the pixel budget may have lowered
     speck_px, rule_px = round(options.cell_speck_pt * to_px), round(options.cell_rule_pt * to_px)
     cells = [
         cell_text_rows(view, cell, options.cell_inset_pt, speck_px, rule_px) for grid in grids for cell in grid.cells
@@ -178,7 +176,7 @@ def _wrapped_rows_chars(
 def _side_by_side(rows: list[TextRow], gap: int) -> tuple[np.ndarray, list[int]]:
     """The rows' ink set side by side on one line, ``gap`` pixels apart and
     vertically centred, and where each row starts along it."""
-    pad = _ROW_PADDING_PX
+    pad = ROW_PAD_PX
     height = max(row.crop.shape[0] for row in rows)
     pieces, starts, left = [], [], pad
     for row in rows:
@@ -217,7 +215,7 @@ def cell_text_rows(view: PageView, cell: TableCell, inset_pt: float, speck_px: i
     x0, y0, x1, y1 = view.pixel_box(cell.bbox, inset_pt)
     crop = clean_cell(view.image[y0:y1, x0:x1], speck_px, rule_px)
     cell_to_points = Affine.translation(x0, y0).then(view.to_points)
-    pad = _ROW_PADDING_PX
+    pad = ROW_PAD_PX
     return [
         TextRow(
             crop=pad_row(crop, row, pad),

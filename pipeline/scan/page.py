@@ -36,7 +36,8 @@ def read_scanned_page(
     defaults to ``page.file``)."""
     options = options or ScanOptions()
     timings = timings or Timings()
-    engine = get_engine(options.engine, options.ocr)
+    with timings.stage("ocr"):
+        engine = get_engine(options.engine, options.ocr)  # loading the models may fail too
     with timings.stage("render"):
         dpi = _dpi(page, options)
         image = render_page(pdf_path or page.file, page.number - 1, dpi)
@@ -45,7 +46,7 @@ def read_scanned_page(
             image = _upright(page, image, engine)
     with timings.stage("preprocess"):
         cleaned = clean(image, options.preprocess)
-    view = PageView(cleaned.image, upright_frame(cleaned, image.shape, dpi), page.number)
+        view = PageView(cleaned.image, upright_frame(cleaned, image.shape, dpi), page.number, dpi)
     with timings.stage("layout"):
         rules = segments_to_points(ruling_lines(cleaned.image, options.ruling), view.to_points)
         grids = _grids(page, rules, table_options)

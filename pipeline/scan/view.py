@@ -32,6 +32,7 @@ class PageView:
     image: np.ndarray
     to_points: Affine
     number: int
+    dpi: float  # the resolution the page was rendered at
 
     def pixel_box(self, box: BBox, inset_pt: float = 0.0) -> tuple[int, int, int, int]:
         """The pixel rectangle of a box in points, shrunk by ``inset_pt`` (negative grows)."""

@@ -83,7 +83,9 @@ class LengthenedCells:
     same whether or not its cells are lengthened."""
 
     def __init__(self, rng: random.Random, share: float = 0.5) -> None:
-        self.rng = random.Random(hash(rng.getstate()))
+        # The Mersenne state's words, not the whole state: its last item is
+        # None, whose hash (before Python 3.12) changes from run to run.
+        self.rng = random.Random(hash(rng.getstate()[1]))
         self.on = self.rng.random() < share
 
     def text(self, text: str, clauses: list[str], chance: float = 0.5) -> str:
