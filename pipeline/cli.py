@@ -25,6 +25,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from pipeline.progress import Bar, PageProgress, say
+from pipeline.stages import printable_path
 
 
 class ExitCode(IntEnum):
@@ -75,7 +76,7 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
     paths: list[Path] = []
     for item, found, reason in expand_inputs(args.inputs, recursive=args.recursive):
         if reason:
-            print(f"error: {item}: {reason}", file=sys.stderr)
+            print(f"error: {printable_path(item)}: {reason}", file=sys.stderr)
             status = worst(status, ExitCode.input_failed)
         paths += found
     used_stems: set[str] = set()
@@ -96,7 +97,7 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     try:
         document = pipeline.run(path, on_page=pages.update)
     except InputError as exc:
-        say(f"error: {path}: {_reason(exc, path)}", file=sys.stderr)
+        say(f"error: {printable_path(path)}: {_reason(exc, path)}", file=sys.stderr)
         return ExitCode.input_failed
     except Exception as exc:  # a bug must not stop the batch either
         return _internal_error(path, exc, verbose)
@@ -105,13 +106,13 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     try:
         target = write_json(document, out, _unique_stem(path, used_stems))
     except OSError as exc:
-        say(f"error: {path}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"error: {printable_path(path)}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.input_failed
     except Exception as exc:  # a bug in building the JSON must not stop the batch either
         return _internal_error(path, exc, verbose)
     status = ExitCode.ok
     for error in document.page_errors:
-        say(f"partial: {path}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
+        say(f"partial: {printable_path(path)}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
         status = worst(
             status, ExitCode.internal_error if error.message.startswith("internal error") else ExitCode.partial
         )
@@ -119,14 +120,14 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     say(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
     if verbose:
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in document.document.timings.items())
-        say(f"timings: {path}: {timings}", file=sys.stderr)
+        say(f"timings: {printable_path(path)}: {timings}", file=sys.stderr)
     return status
 
 
 def _internal_error(path: Path, exc: Exception, verbose: bool) -> ExitCode:
     """A bug met on ``path``: one line that says so, the traceback with --verbose."""
     say(
-        f"error: {path}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
+        f"error: {printable_path(path)}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
         "(a bug; --verbose shows the traceback)",
         file=sys.stderr,
     )
@@ -213,7 +214,8 @@ def _unique_stem(path: Path, used: set[str]) -> str:
 def _summary(path: Path, target: Path, document, seconds: float) -> str:
     review = sum(1 for check in document.checks if not check.passed)
     return (
-        f"{path} -> {target} ({document.document.pages} pages, {len(document.figures)} figures, "
+        f"{printable_path(path)} -> {printable_path(target)} "
+        f"({document.document.pages} pages, {len(document.figures)} figures, "
         f"{len(document.expenditure_items)} items, {len(document.performance)} performance tables, "
         f"{review} failed checks, {seconds:.2f}s)"
     )

@@ -118,7 +118,7 @@ def _type_name(hint: Any) -> str:
 def _read_yaml(path: Path) -> dict[str, dict[str, Any]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: cannot read config: {reason}") from exc
     if not isinstance(data, dict):

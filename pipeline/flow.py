@@ -23,7 +23,7 @@ from typing import Any
 from . import checks, confidence, extract, ingest, reading, scan, tables, textlayer
 from .config import ConfigError, load_config, options_for, resolve_path
 from .model import Document, DocumentInfo, Page, PageError, Table, TableOut
-from .stages import StageError, Timings, log
+from .stages import StageError, Timings, log, printable_path
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Pipeline:
             paragraphs = reading.paragraphs(source.pages, self.reading)
         info = DocumentInfo(
             doc_id=source.doc_id,
-            file=str(path),
+            file=printable_path(path),
             pages=len(source.pages),
             page_sources=[page.source for page in source.pages],
             page_notes=[note for page in source.pages for note in page.notes],
@@ -171,6 +171,10 @@ def _check_engines_and_files(pipeline: Pipeline) -> None:
     calibration = pipeline.confidence.calibration
     if calibration and not resolve_path(calibration).is_file():
         raise ConfigError(f"configs: confidence.calibration: no such file: {resolve_path(calibration)}")
+    try:
+        confidence.load_calibrations(calibration)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"configs: confidence.calibration: not a calibration file: {exc}") from None
 
 
 def table_out(table: Table) -> TableOut:

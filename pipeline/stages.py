@@ -8,10 +8,12 @@ the stage, so the flow can record the failure on its page and go on.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 log = logging.getLogger("pipeline")
 
@@ -50,6 +52,14 @@ def describe(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     text = lines[0] if lines else type(error).__name__
     return f"internal error: {type(error).__name__}: {text}" if is_internal(error) else text
+
+
+def printable_path(path: str | Path) -> str:
+    """``path`` as text that can be written and read back on one line: bytes
+    that are not UTF-8 as ``\\xff`` (a name from another system's encoding),
+    control characters (a newline in a name) as ``\\n`` and the like."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text)
 
 
 class Timings:

@@ -103,11 +103,16 @@ def test_out_that_is_a_file_fails_before_any_work(one_report: Path, tmp_path: Pa
         ("scann:\n  dpi: 300\n", "scann"),
         ("scan: [1, 2]\n", "scan"),
         ("confidence:\n  calibration: models/missing.json\n", "confidence.calibration"),
+        ("confidence:\n  calibration: /etc/hostname\n", "not a calibration file"),
+        ("scan:\n  dpi: -5\n", "scan.dpi"),
+        ("scan:\n  max_megapixels: 0\n", "scan.max_megapixels"),
+        ("scan:\n  ocr:\n    threads: 100000\n", "scan.ocr.threads"),
+        ("\udcff\udcfe binary \x00\x01", "cannot read config"),
     ],
 )
 def test_config_mistakes_fail_before_any_file(config: str, named: str, one_report: Path, tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text(config, encoding="utf-8")
+    path.write_bytes(config.encode("utf-8", "surrogateescape"))
     out = tmp_path / "out"
     result = run_cli("extract", str(one_report), "--config", str(path), "--out", str(out))
     assert result.returncode == ExitCode.usage
@@ -147,6 +152,27 @@ def test_folders_of_folders_need_recursive(one_report: Path, tmp_path: Path) -> 
     empty.mkdir()
     result = run_cli("extract", str(empty), "--recursive", "--out", str(tmp_path / "none"))
     assert "no PDF files in this folder" in _one_error_line(result)
+
+
+def test_odd_file_names_get_one_line_each(one_report: Path, tmp_path: Path) -> None:
+    """A name in another system's encoding or with a newline in it is read,
+    and named on one line, escaped (the JSON says the same)."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    odd = [os.fsdecode(b"gbk-\xc4\xea\xb6\xc8.pdf"), "two\nlines.pdf"]
+    for name in odd:
+        shutil.copy(one_report, folder / name)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "extract", os.fsencode(folder), "--out", str(tmp_path / "out")],
+        capture_output=True, cwd=ROOT, timeout=300,
+    )
+    assert result.returncode == ExitCode.ok, result.stderr
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 2 and all(line.startswith("ok: ") for line in lines)
+    assert "gbk-\\xc4\\xea\\xb6\\xc8.pdf" in lines[0] and "two\\nlines.pdf" in lines[1]
+    for written in (tmp_path / "out").glob("*.json"):
+        file = json.loads(written.read_text(encoding="utf-8"))["document"]["file"]
+        assert "\n" not in file and ("\\x" in file or "\\n" in file)
 
 
 def test_partial_document_exit_code_and_lines(one_report: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Literal, Protocol, runtime_checkable
 import cv2
 import numpy as np
 
+from pipeline.config import ConfigError
 from pipeline.imaging import ink_mask
 from pipeline.layout import Region
 from pipeline.model import BBox, Line, RegionKind, union_bbox
@@ -61,6 +62,14 @@ class OcrOptions:
     # cell read as one line can be 9,000 px long and 33 px high.
     max_line_px: int = 1600
     max_line_aspect: float = 40.0
+
+    def __post_init__(self) -> None:
+        if self.threads != -1 and not 1 <= self.threads <= 256:
+            raise ConfigError(f"configs: scan.ocr.threads: {self.threads} is neither -1 nor 1..256")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError(f"configs: scan.ocr.min_confidence: {self.min_confidence} is outside 0..1")
+        if self.max_line_px < 64 or self.max_line_aspect < 4:
+            raise ConfigError("configs: scan.ocr.max_line_px must be >= 64 and max_line_aspect >= 4")
 
 
 @runtime_checkable

@@ -76,6 +76,15 @@ class ScanOptions:
     ruling: RulingOptions = field(default_factory=RulingOptions)
     alignment: AlignmentOptions = field(default_factory=AlignmentOptions)
 
+    def __post_init__(self) -> None:
+        # Values of the right type that no scan can be read at.
+        if not 50 <= self.dpi <= 1200:
+            raise ConfigError(f"configs: scan.dpi: {self.dpi} is outside 50..1200")
+        if not 50 <= self.min_dpi <= self.dpi:
+            raise ConfigError(f"configs: scan.min_dpi: {self.min_dpi} is outside 50..scan.dpi ({self.dpi})")
+        if self.max_megapixels <= 0:
+            raise ConfigError(f"configs: scan.max_megapixels: {self.max_megapixels} is not positive")
+
     @classmethod
     def from_config(cls, section: dict[str, Any] | None) -> ScanOptions:
         """Options from the config's ``scan:`` section; its sub-sections
