@@ -68,7 +68,7 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.usage
     out = Path(args.out)
-    problem = output_folder_problem(out)
+    problem = output_folder_problem(out) if args.out.strip() else "an empty path"
     if problem:
         print(f"error: --out {out}: {problem}", file=sys.stderr)
         return ExitCode.usage
