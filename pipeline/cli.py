@@ -70,7 +70,7 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
     out = Path(args.out)
     problem = output_folder_problem(out) if args.out.strip() else "an empty path"
     if problem:
-        print(f"error: --out {out}: {problem}", file=sys.stderr)
+        print(f"error: --out {args.out if args.out.strip() else repr(args.out)}: {problem}", file=sys.stderr)
         return ExitCode.usage
     status = ExitCode.ok
     paths: list[Path] = []
