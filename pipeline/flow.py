@@ -160,9 +160,9 @@ def _check_engines_and_files(pipeline: Pipeline) -> None:
             f"configs: scan.engine: unknown OCR engine {pipeline.scan.engine!r}; choose one of {sorted(ENGINES)}"
         )
     rules_dir = resolve_path(pipeline.extract.rules_dir)
-    missing = [name for name in RULE_FILES if not (rules_dir / name).is_file()]
     if not rules_dir.is_dir():
         raise ConfigError(f"configs: extract.rules_dir: no such folder: {rules_dir}")
+    missing = [name for name in RULE_FILES if not (rules_dir / name).is_file()]
     if missing:
         raise ConfigError(f"configs: extract.rules_dir: {rules_dir} lacks {', '.join(missing)}")
     radicals = resolve_path(pipeline.ingest.radicals_file)

@@ -31,11 +31,6 @@ class StageError(Exception):
         self.stage = stage
         self.cause = cause
 
-    @property
-    def internal(self) -> bool:
-        """A bug in our code rather than bad input."""
-        return is_internal(self.cause)
-
     def describe(self) -> str:
         return describe(self.cause)
 

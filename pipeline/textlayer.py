@@ -31,7 +31,7 @@ import yaml
 
 from pipeline.cjk import is_cjk
 from pipeline.config import CONFIG_DIR
-from pipeline.model import Char, Page, PageNote
+from pipeline.model import Char, Page, PageNote, union_bbox
 from pipeline.textlines import group_into_lines
 
 RADICALS_FILE = CONFIG_DIR / "rules" / "radicals.yaml"
@@ -80,13 +80,9 @@ def _radicals(path: Path) -> dict[str, str]:
         return {str(k): str(v) for k, v in (yaml.safe_load(handle) or {}).items()}
 
 
+@cache
 def is_common(ch: str) -> bool:
     """Whether ``ch`` is one of the 3,755 GB2312 level-1 characters."""
-    return _common(ch)
-
-
-@cache
-def _common(ch: str) -> bool:
     try:
         encoded = ch.encode("gb2312")
     except UnicodeEncodeError:
@@ -114,7 +110,7 @@ def verify(page: Page, scan_options) -> None:
     engine = get_engine(scan_options.engine, scan_options.ocr)
     scores = []
     for line in _sample_lines(page.chars):
-        x0, y0, x1, y1 = to_pixels.bbox(_line_box(line))
+        x0, y0, x1, y1 = to_pixels.bbox(union_bbox([char.bbox for char in line]))
         crop = image[max(0, int(y0) - 3) : int(y1) + 4, max(0, int(x0) - 3) : int(x1) + 4]
         if crop.size == 0:
             continue
@@ -147,12 +143,3 @@ def _sample_lines(chars: list[Char]) -> list[list[Char]]:
     lines = [line for line in group_into_lines(chars) if any(is_cjk(char.text) for char in line)]
     lines.sort(key=lambda line: -sum(is_cjk(char.text) for char in line))
     return [line[:40] for line in lines[:SAMPLE_LINES]]
-
-
-def _line_box(line: list[Char]) -> tuple[float, float, float, float]:
-    return (
-        min(c.bbox[0] for c in line),
-        min(c.bbox[1] for c in line),
-        max(c.bbox[2] for c in line),
-        max(c.bbox[3] for c in line),
-    )
