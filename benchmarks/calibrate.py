@@ -3,7 +3,9 @@
 Runs the pipeline with calibration switched off on born-digital reports and
 on scanned copies of some of them, pairs every predicted field's raw
 confidence with whether it was right, fits one monotone map per page source
-(text layer, OCR) and writes them to models/calibration.json.  Prints, per
+(text layer, OCR) and per source and field kind, and writes them to
+models/calibration.json.  ``benchmarks/space_report.py --write-calibration``
+refits the OCR maps on scans across the whole damage space.  Prints, per
 source, how many fields reach the review threshold and how many of those are
 wrong, before and after.
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.confidence import fit_calibration, save_calibrations
+from pipeline.confidence import field_kind, fit_calibrations, save_calibrations
 from pipeline.evaluate import FieldResult, evaluate
 from pipeline.flow import Pipeline
 from tests.corpus.degrade import PRESETS, scan_preset
@@ -45,18 +47,18 @@ def main() -> None:
     pipeline.confidence = dataclasses.replace(pipeline.confidence, calibration=None, failed_check_factor=1.0)
     results = collect(pipeline, args.seeds, args.scan_seeds, args.presets)
 
-    calibrations = {}
-    for source in sorted({r.page_source for r in results}):
-        mine = [r for r in results if r.page_source == source]
+    calibrations = fit_calibrations((r.page_source, field_kind(r.path, r.predicted), r.confidence, r.correct)
+                                    for r in results)
+    for key, fit in calibrations.items():
+        mine = [r for r in results if key in (r.page_source, f"{r.page_source}/{field_kind(r.path, r.predicted)}")]
         raw, correct = [r.confidence for r in mine], [r.correct for r in mine]
-        calibrations[source] = fit_calibration(raw, correct)
-        _report(f"{source} raw", raw, correct, threshold)
-        _report(f"{source} calibrated", [calibrations[source](x) for x in raw], correct, threshold)
+        _report(f"{key} raw", raw, correct, threshold)
+        _report(f"{key} calibrated", [fit(x) for x in raw], correct, threshold)
     save_calibrations(
         args.out,
         calibrations,
         fitted_on=f"seeds {args.seeds}, scans of {args.scan_seeds} as {args.presets}",
-        fields={source: sum(r.page_source == source for r in results) for source in calibrations},
+        fields={key: sum(r.page_source == key for r in results) for key in calibrations if "/" not in key},
     )
     print(f"wrote {args.out}")
 

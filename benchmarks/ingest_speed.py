@@ -19,7 +19,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 
-from pipeline import reading, tables
+from pipeline import reading, stitch, tables
 from pipeline.ingest import open_pdf
 from tests.born_digital import report_files
 
@@ -53,7 +53,7 @@ def born_digital(path: Path) -> dict[str, float]:
     def find_tables() -> None:
         for page in source.pages:
             page.tables = tables.recognise(page)
-        tables.stitch([page.tables for page in source.pages])
+        stitch.stitch([page.tables for page in source.pages])
 
     seconds["tables"] = timed(find_tables)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,29 +43,52 @@ class Calibration:
         return float(np.interp(raw_confidence, self.raw, self.calibrated))
 
 
+IDENTITY = Calibration()
+FIELD_KINDS = ("amount", "percentage", "indicator", "text")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_PERCENT_NAME = re.compile(r"(pct|rate)$")
+
+
+def field_kind(path: str, value: object) -> str:
+    """What sort of value a field holds, for calibration: an amount (or
+    count, score), a percentage, an indicator's target/actual (a comparison
+    sign, a number and a unit, where symbols are the usual slips), or text."""
+    name = path.rsplit(".", 1)[-1]
+    if name in ("target", "actual"):
+        return "indicator"
+    if isinstance(value, int) or (isinstance(value, str) and _NUMBER.match(value)):
+        return "percentage" if _PERCENT_NAME.search(name) else "amount"
+    return "text"
+
+
 def load_calibrations(path: str | Path | None) -> dict[str, Calibration]:
-    """One map per page source ("text", "ocr"): evidence means different
-    things on a text layer and on OCR, so each is fitted on its own."""
+    """One map per page source ("text", "ocr") and, where fitted, per source
+    and field kind ("ocr/indicator"): evidence means different things on a
+    text layer and on OCR, and a percent sign's slips differ from a
+    sentence's, so each is fitted on its own."""
     if path is None or not resolve_path(path).exists():
         return {}
     data = json.loads(resolve_path(path).read_text(encoding="utf-8"))
-    return {
-        source: Calibration(tuple(fit["raw"]), tuple(fit["calibrated"]))
-        for source, fit in data["by_page_source"].items()
-    }
+    fits = {**data["by_page_source"], **data.get("by_field_kind", {})}
+    return {key: Calibration(tuple(fit["raw"]), tuple(fit["calibrated"])) for key, fit in fits.items()}
+
+
+def calibration_for(calibrations: dict[str, Calibration], source: str, kind: str) -> Calibration:
+    """The most specific map fitted: source and kind, else source, else none."""
+    return calibrations.get(f"{source}/{kind}") or calibrations.get(source, IDENTITY)
 
 
 def save_calibrations(path: str | Path, calibrations: dict[str, Calibration], **meta: object) -> None:
+    def as_json(fit: Calibration) -> dict[str, list[float]]:
+        return {"raw": list(fit.raw), "calibrated": list(fit.calibrated)}
+
     payload = {
-        "by_page_source": {
-            source: {"raw": list(fit.raw), "calibrated": list(fit.calibrated)} for source, fit in calibrations.items()
-        },
+        "by_page_source": {key: as_json(fit) for key, fit in calibrations.items() if "/" not in key},
+        "by_field_kind": {key: as_json(fit) for key, fit in calibrations.items() if "/" in key},
         **meta,
     }
     resolve_path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
-
-IDENTITY = Calibration()
 
 
 def fit_calibration(raw: list[float], correct: list[bool], bins: int = 20) -> Calibration:
@@ -91,6 +116,26 @@ def fit_calibration(raw: list[float], correct: list[bool], bins: int = 20) -> Ca
     return Calibration((0.0, *centres, 1.0), (0.0, *pooled, pooled[-1]))
 
 
+MIN_KIND_FIELDS = 30  # fewer fields of a kind than this: the kind uses its page source's map
+
+
+def fit_calibrations(samples: Iterable[tuple[str, str, float, bool]]) -> dict[str, Calibration]:
+    """One map per page source and one per source and field kind (where it
+    has ``MIN_KIND_FIELDS``), from (page source, field kind, raw confidence,
+    correct) samples."""
+    grouped: dict[str, tuple[list[float], list[bool]]] = {}
+    for source, kind, raw, correct in samples:
+        for key in (source, f"{source}/{kind}"):
+            raws, oks = grouped.setdefault(key, ([], []))
+            raws.append(raw)
+            oks.append(correct)
+    return {
+        key: fit_calibration(raws, oks)
+        for key, (raws, oks) in sorted(grouped.items())
+        if "/" not in key or len(raws) >= MIN_KIND_FIELDS
+    }
+
+
 def score(document: Document, options: ConfidenceOptions | None = None) -> Document:
     """Calibrated confidence and status for every Field of ``document``."""
     options = options or ConfidenceOptions()
@@ -101,7 +146,7 @@ def score(document: Document, options: ConfidenceOptions | None = None) -> Docum
         if field.status in PERSON_STATUSES:
             continue
         source = page_sources[field.page - 1] if field.page and field.page <= len(page_sources) else "text"
-        confidence = calibrations.get(source, IDENTITY)(field.confidence)
+        confidence = calibration_for(calibrations, source, field_kind(path, field.value))(field.confidence)
         if path in in_failed_check:
             confidence *= options.failed_check_factor
         field.confidence = round(confidence, 4)

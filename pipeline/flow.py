@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import checks, confidence, extract, ingest, reading, scan, tables, textlayer
+from . import checks, confidence, extract, ingest, reading, scan, stitch, tables, textlayer
 from .config import ConfigError, load_config, options_for, resolve_path
-from .model import Document, DocumentInfo, Page, PageError, Table, TableOut
+from .model import Document, DocumentInfo, Page, PageError
 from .stages import StageError, Timings, log, printable_path
 
 
@@ -69,7 +69,7 @@ class Pipeline:
             if on_page is not None:
                 on_page(page.number, len(source.pages))
         with timings.stage("tables", isolate=False):
-            grids = tables.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
+            grids = stitch.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
         with timings.stage("reading", isolate=False):
             paragraphs = reading.paragraphs(source.pages, self.reading)
         info = DocumentInfo(
@@ -80,8 +80,7 @@ class Pipeline:
             page_notes=[note for page in source.pages for note in page.notes],
         )
         with timings.stage("extract", isolate=False):
-            document = extract.extract(paragraphs, grids, info, self.extract)
-        document.tables = [table_out(grid) for grid in grids]
+            document = extract.extract(paragraphs, grids, info, self.extract, self.tables)
         with timings.stage("checks", isolate=False):
             document.checks = checks.run(document, self.extract.rules_dir)
         document.page_errors = sorted(errors, key=lambda error: error.page)
@@ -175,29 +174,3 @@ def _check_engines_and_files(pipeline: Pipeline) -> None:
         confidence.load_calibrations(calibration)
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"configs: confidence.calibration: not a calibration file: {exc}") from None
-
-
-def table_out(table: Table) -> TableOut:
-    """The contract's grid for an internal table."""
-    return TableOut.model_validate(
-        {
-            "page": table.page,
-            "bbox": list(table.bbox),
-            "n_rows": table.n_rows,
-            "n_cols": table.n_cols,
-            "pages": table.pages or [table.page],
-            "cells": [
-                {
-                    "row": c.row,
-                    "col": c.col,
-                    "rowspan": c.rowspan,
-                    "colspan": c.colspan,
-                    "text": c.text,
-                    "bbox": [round(v, 2) for v in c.bbox],
-                    "confidence": round(c.confidence, 4),
-                    "page": c.page,
-                }
-                for c in table.cells
-            ],
-        }
-    )

@@ -97,7 +97,7 @@ class TableCell:
     char_conf: list[float] = field(default_factory=list)
     # Set on an empty cell in the first row of a table's continuation on a new
     # page, under a cell of the same columns: it may be the rest of a merged
-    # cell cut by the page break (see tables.stitch), so a reader can carry
+    # cell cut by the page break (see stitch.joined), so a reader can carry
     # the label above down.  Geometry cannot tell it from a blank cell.
     continues_above: bool = False
 
@@ -306,6 +306,9 @@ class TableOut(BaseModel):
     n_cols: int
     cells: list[CellOut]
     pages: list[int] = PydField(default_factory=list)
+    # The record the table was read into ("performance[2]"); None sends it to review.
+    record: str | None = None
+    status: Status = "auto"
 
 
 class Check(BaseModel):
@@ -408,3 +411,32 @@ def _record_fields(prefix: str, record: BaseModel) -> Iterator[tuple[str, Field]
         value = getattr(record, name)
         if isinstance(value, Field):
             yield f"{prefix}.{name}", value
+
+
+def table_out(table: Table, record: str | None) -> TableOut:
+    """The contract's grid for an internal table; ``record`` names the
+    record it was read into, and a table read into none waits for review."""
+    return TableOut.model_validate(
+        {
+            "page": table.page,
+            "bbox": list(table.bbox),
+            "n_rows": table.n_rows,
+            "n_cols": table.n_cols,
+            "pages": table.pages or [table.page],
+            "record": record,
+            "status": "auto" if record is not None else "review",
+            "cells": [
+                {
+                    "row": c.row,
+                    "col": c.col,
+                    "rowspan": c.rowspan,
+                    "colspan": c.colspan,
+                    "text": c.text,
+                    "bbox": [round(v, 2) for v in c.bbox],
+                    "confidence": round(c.confidence, 4),
+                    "page": c.page,
+                }
+                for c in table.cells
+            ],
+        }
+    )

@@ -6,8 +6,7 @@ Entry points:
   the engine named in ``TableOptions.engine``: ``"vector"`` (default) reads
   the page's vector rules exactly; ``"camelot"`` runs camelot's lattice
   parser on the rendered page (slow; kept for comparison).
-* ``stitch(tables_by_page) -> list[Table]`` — joins a table split by a
-  page break into one.
+* stitching a table split by a page break into one is ``pipeline.stitch``.
 * ``table_regions(page)`` / ``chars_outside_tables(page)`` — what reading
   needs to keep table text out of running text (from ``page.tables``).
 
@@ -22,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.model import BBox, Char, Page, Segment, Table, TableCell, union_bbox
@@ -35,7 +34,10 @@ class TableOptions:
     snap_tolerance: float = 2.0  # rule positions closer than this are one grid line
     join_tolerance: float = 2.0  # collinear rules with a smaller gap are one rule
     min_cells: int = 2  # a lone framed box is a frame, not a table
-    column_tolerance: float = 2.0  # stitch: column boundaries that must agree
+    # stitch: column boundaries of two parts agree within this share of the table's width,
+    # after each part is scaled to the same width
+    column_tolerance: float = 0.012
+    width_tolerance: float = 0.07  # stitch: parts' widths may differ by this share (feeder drift)
     margin_band: float = 0.1  # stitch: share of page height holding headers/footers
     # stitch: a first row matching this starts a new form instead of continuing one
     new_table_first_row: str = r"^(项目名称|项目支出绩效自评表|部门（单位）名称|单位名称|部门名称)"
@@ -364,131 +366,3 @@ def _centre_inside(inner: BBox, outer: BBox) -> bool:
     cx = (inner[0] + inner[2]) / 2
     cy = (inner[1] + inner[3]) / 2
     return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
-
-
-# --------------------------------------------------------------------------
-# Stitching tables split by page breaks
-# --------------------------------------------------------------------------
-
-
-def stitch(
-    tables_by_page: list[list[Table]],
-    options: TableOptions | None = None,
-    pages: list[Page] | None = None,
-) -> list[Table]:
-    """All tables of a document in order, a table continued on the next page
-    joined into one.
-
-    The last table of page N continues as the first table of page N+1 when
-    their outer edges agree (±``column_tolerance``), most inner column rules
-    line up, and the new part's first row does not start a new form
-    (``new_table_first_row``).  The joined table takes the union of both
-    parts' column rules, so spans are renumbered on the full grid.  With
-    ``pages``, body text between the two parts (below the first, above the
-    second, outside the header/footer bands) also keeps them apart.
-
-    A merged cell cut by the page break stays two cells: the part on the
-    new page becomes a cell of the new rows.  An empty cell in the new
-    part's first row under a cell of the same columns is flagged
-    ``continues_above`` (it may be such a rest; a blank cell looks the
-    same), so a reader can carry the label down.  A header row repeated on
-    the new page is dropped.
-    """
-    options = options or TableOptions()
-    page_by_number = {page.number: page for page in pages or []}
-    stitched: list[Table] = []
-    for page_tables in tables_by_page:
-        for index, table in enumerate(page_tables):
-            previous = stitched[-1] if stitched else None
-            if index == 0 and previous is not None and _continues(previous, table, options, page_by_number):
-                stitched[-1] = _joined(previous, table, options.column_tolerance)
-            else:
-                stitched.append(table)
-    return stitched
-
-
-def _continues(first: Table, second: Table, options: TableOptions, pages: dict[int, Page]) -> bool:
-    if first.pages[-1] != second.page - 1:
-        return False
-    if not _compatible_columns(_column_edges(first), _column_edges(second), options.column_tolerance):
-        return False
-    first_row = "".join(cell.text for cell in second.rows()[0])
-    if re.search(options.new_table_first_row, first_row):
-        return False
-    if pages:
-        return _nothing_below(first, pages.get(first.pages[-1]), options) and _nothing_above(
-            second, pages.get(second.page), options
-        )
-    return True
-
-
-def _column_edges(table: Table) -> list[float]:
-    return sorted({cell.bbox[0] for cell in table.cells} | {cell.bbox[2] for cell in table.cells})
-
-
-def _compatible_columns(a: list[float], b: list[float], tol: float) -> bool:
-    """Same outer edges, and most inner rules of the sparser part line up
-    with the other's.  A part need not show every column rule: a piece of
-    a form holding only its 项目名称 rows has few."""
-    if abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
-        return False
-    fewer, more = sorted((a[1:-1], b[1:-1]), key=len)
-    shared = sum(1 for x in fewer if any(abs(x - y) <= tol for y in more))
-    return shared * 2 >= len(fewer)
-
-
-def _nothing_below(table: Table, page: Page | None, options: TableOptions) -> bool:
-    if page is None:
-        return True
-    bottom = max(cell.bbox[3] for cell in table.cells if cell.page == page.number)
-    limit = page.height * (1 - options.margin_band)
-    return not any(bottom < c.bbox[1] and c.bbox[3] < limit for c in page.chars)
-
-
-def _nothing_above(table: Table, page: Page | None, options: TableOptions) -> bool:
-    if page is None:
-        return True
-    limit = page.height * options.margin_band
-    return not any(limit < c.bbox[1] and c.bbox[3] < table.bbox[1] for c in page.chars)
-
-
-def _joined(first: Table, second: Table, tol: float) -> Table:
-    """``second`` appended below ``first``: rows renumbered, pages kept, and
-    both parts put on the union of their column rules."""
-    edges = _snap(_column_edges(first) + _column_edges(second), tol)
-    first_cells = [_on_columns(cell, edges) for cell in first.cells]
-    second_cells = [_on_columns(cell, edges) for cell in second.cells]
-    first_grid = replace(first, cells=first_cells, n_cols=len(edges) - 1)
-    first_rows = first_grid.rows()
-    second_rows = replace(second, cells=second_cells).rows()
-    skip = 1 if _texts(first_rows[0]) == _texts(second_rows[0]) and first.n_rows > 1 else 0
-    offset = first.n_rows - skip
-    cells = list(first_cells)
-    for cell in second_cells:
-        if cell.row < skip:
-            continue
-        continues_above = False
-        if cell.row == skip and not cell.text:
-            above = first_grid.cell_at(first.n_rows - 1, cell.col)
-            continues_above = above is not None and (above.col, above.colspan) == (cell.col, cell.colspan)
-        cells.append(replace(cell, row=cell.row + offset, continues_above=continues_above))
-    return Table(
-        page=first.page,
-        bbox=first.bbox,
-        n_rows=first.n_rows + second.n_rows - skip,
-        n_cols=len(edges) - 1,
-        cells=cells,
-        pages=first.pages + [p for p in second.pages if p not in first.pages],
-    )
-
-
-def _on_columns(cell: TableCell, edges: list[float]) -> TableCell:
-    def nearest(x: float) -> int:
-        return min(range(len(edges)), key=lambda k: abs(edges[k] - x))
-
-    col = nearest(cell.bbox[0])
-    return replace(cell, col=col, colspan=max(1, nearest(cell.bbox[2]) - col))
-
-
-def _texts(row: list[TableCell]) -> list[str]:
-    return [cell.text for cell in row]

@@ -11,8 +11,18 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from tests.corpus.degrade import PRESETS, scan, scan_preset
+from tests.corpus.degrade import PRESETS, scan, scan_point, scan_preset
 from tests.corpus.generate import generate, write_report
+from tests.corpus.space import (
+    HELD_OUT_REGIONS,
+    HELD_OUT_SEEDS,
+    TUNING_SEEDS,
+    PageDamage,
+    Scanner,
+    ScanPoint,
+    in_held_out_region,
+    sample_scan,
+)
 from tests.corpus.spec import ReportSpec
 from tests.corpus.synthetic import make_report
 
@@ -264,3 +274,46 @@ def test_seal_is_red_ink_on_the_page(corpus, tmp_path: Path) -> None:
     pixels = pdfium.PdfDocument(scanned)[0].render(scale=100 / 72, rev_byteorder=True).to_numpy().astype(int)
     red = (pixels[:, :, 0] - pixels[:, :, 1] > 80) & (pixels[:, :, 0] > 150)
     assert red.sum() > 500
+
+
+# --------------------------------------------------------------------------
+# The damage space
+# --------------------------------------------------------------------------
+
+
+def test_tuning_samples_never_enter_a_held_out_region() -> None:
+    for seed in list(TUNING_SEEDS)[:200]:
+        point = sample_scan(seed, 6, held_out=False)
+        assert point.region == "space"
+        assert not any(in_held_out_region(point.scanner, page) for page in point.pages), seed
+
+
+def test_held_out_samples_lie_in_their_region_and_cover_every_region() -> None:
+    regions = set()
+    for seed in list(HELD_OUT_SEEDS)[:60]:
+        point = sample_scan(seed, 6, held_out=True)
+        [region] = [region for region in HELD_OUT_REGIONS if region.name == point.region]
+        assert any(region.holds(point.scanner, page) for page in point.pages), seed
+        regions.add(point.region)
+    assert regions == {region.name for region in HELD_OUT_REGIONS}
+
+
+def test_every_page_is_damaged_on_its_own_and_the_same_seed_gives_the_same_scan() -> None:
+    point = sample_scan(TUNING_SEEDS[0], 8, held_out=False)
+    assert len({page.skew_deg for page in point.pages}) == 8
+    assert len({page.shift_mm for page in point.pages}) == 8
+    assert sample_scan(TUNING_SEEDS[0], 8, held_out=False) == point
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("grey", b"/DeviceGray"), ("colour", b"/DeviceRGB"),
+                                                ("bitonal", b"/CCITTFaxDecode")])
+def test_a_scan_point_is_stored_as_its_scanner_would(corpus, tmp_path: Path, mode: str, expected: bytes) -> None:
+    source, _, _ = corpus[0]
+    damage = PageDamage(skew_deg=2.0, shift_mm=(10.0, -5.0), scale=1.02, blur=0.8, noise=6.0, speckle=50,
+                        shadow_mm=8.0, fold_at=0.5, light=0.3, seal_at=(0.5, 0.5))
+    point = ScanPoint(Scanner(dpi=100, mode=mode, jpeg_quality=40), (damage, PageDamage()))
+    scanned = scan_point(source, tmp_path / f"{mode}.pdf", point, pages=[0, 1])
+    data = scanned.read_bytes()
+    assert expected in data
+    first, second = (page.render(scale=100 / 72).to_numpy() for page in pdfium.PdfDocument(scanned))
+    assert first.mean() < second.mean()  # shadow, fold, light and noise darken the damaged page

@@ -204,6 +204,23 @@ def test_numbered_reason_continued_in_the_next_paragraph_stays_whole() -> None:
     assert second.xiang.value == "行政单位医疗"
 
 
+def test_a_short_last_reason_before_the_next_item_is_not_an_item() -> None:
+    """"3.严格…支出.2.社会保障和就业支出(类)" (half-width points, or a 。 a scan
+    read as one) holds a 类 within 40 characters of "3.", but across a
+    sentence end: "3." numbers a reason, not an item."""
+    text = (
+        "（三）一般公共预算财政拨款支出决算具体情况\n"
+        "1.社会保障和就业支出(类)抚恤(款)死亡抚恤(项):支出决算数为47.80万元，比上年决算减少1.88万元，"
+        "下降3.78%，主要原因是：1.在职事业人员长期病假；2.本年新增死亡人员较上年减少；"
+        "3.严格落实中央八项规定精神,厉行节约,减少经费支出.\n"
+        "2.社会保障和就业支出(类)行政事业单位养老支出(款)行政单位离退休(项):支出决算数为10.00万元，"
+        "比上年决算增加1.00万元，增长11.11%，主要原因是：人员增加。"
+    )
+    first, second = run(text).expenditure_items
+    assert first.reason.value.endswith("；3.严格落实中央八项规定精神,厉行节约,减少经费支出")
+    assert second.xiang.value == "行政单位离退休"
+
+
 def test_item_evidence() -> None:
     item = run(SEED_000).expenditure_items[0]
     assert item.code is None

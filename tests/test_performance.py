@@ -206,3 +206,45 @@ def test_overall_table_read_by_its_header_labels() -> None:
 def test_tables_that_are_not_performance_tables_are_ignored() -> None:
     budget_table = table_from_grid([["项目", "金额"], ["财政拨款收入", "3,067.19"]])
     assert records(budget_table) == []
+
+
+def _split_at(rows: list[list[str]], at: int, shift: float) -> tuple[Table, Table]:
+    """The form cut by a page break before row ``at``; the rest lies ``shift``
+    points to the right on its page and has no header of its own."""
+    first = table_from_grid(rows[:at], page=5)
+    rest = table_from_grid([[text if text != U else "" for text in row] for row in rows[at:]], page=6)
+    for cell in rest.cells:
+        cell.bbox = (cell.bbox[0] + shift, cell.bbox[1], cell.bbox[2] + shift, cell.bbox[3])
+    return first, rest
+
+
+def test_a_rest_left_apart_takes_the_column_roles_of_the_form_before() -> None:
+    """Text stood between the parts, so stitching kept them apart: the rest,
+    without header or name, still reads as the form's last indicator rows."""
+    first, rest = _split_at(ROWS_000, 12, shift=60.0)
+    document = extract([], [first, rest], INFO)
+    [record] = document.performance
+    assert [i.level3.value for i in record.indicators] == [row[2] for row in EXPECTED_INDICATORS_000]
+    assert record.total_score.value == "93.99" and record.total_score.page == 6
+    [table] = document.tables
+    assert (table.pages, table.record, table.status) == ([5, 6], "performance[0]", "auto")
+
+
+def test_a_table_read_into_no_record_goes_to_review_with_its_page_and_box() -> None:
+    budget_table = table_from_grid([["项目", "金额"], ["财政拨款收入", "3,067.19"]], page=3)
+    form = table_from_grid(ROWS_000, page=5)
+    document = extract([], [budget_table, form], INFO)
+    unplaced, placed = document.tables
+    assert (unplaced.page, unplaced.status, unplaced.record) == (3, "review", None)
+    assert unplaced.bbox == list(budget_table.bbox)
+    assert (placed.status, placed.record) == ("auto", "performance[0]")
+
+
+def test_a_complete_form_takes_no_rest() -> None:
+    """A form that reached its 总分 row is whole: a header-less table on the
+    next page is something else, and goes to review on its own."""
+    form = table_from_grid(ROWS_000, page=5)
+    other = table_from_grid([["财政拨款收入", "3,067.19"], ["其他收入", "0.00"]], page=6)
+    document = extract([], [form, other], INFO)
+    assert [t.status for t in document.tables] == ["auto", "review"]
+    assert len(document.performance[0].indicators) == len(EXPECTED_INDICATORS_000)

@@ -34,7 +34,8 @@ from pipeline.scan import (
     read_scanned_page,
     settle_widths,
 )
-from pipeline.tables import recognise, stitch
+from pipeline.stitch import stitch
+from pipeline.tables import recognise
 from tests.born_digital import LONG_TABLE_ROWS, PAGE_BREAK_PARAGRAPH, as_extracted, report_files
 from tests.corpus.degrade import scan_preset
 from tests.scanned import BODY_PX, character_error_rate, font

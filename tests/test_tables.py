@@ -1,4 +1,4 @@
-"""tables.recognise / stitch on real ruled tables, and the camelot engine."""
+"""tables.recognise / stitch.stitch on real ruled tables, and the camelot engine."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import pytest
 
 from pipeline.ingest import open_pdf
 from pipeline.model import Page, Source, Table, TableCell
+from pipeline.stitch import stitch
 from pipeline.tables import (
     TableOptions,
     chars_outside_tables,
     get_engine,
     recognise,
-    stitch,
 )
 from tests.born_digital import LONG_TABLE_ROWS, MERGED_TABLE, as_extracted, report_files
 

@@ -19,7 +19,8 @@ from pipeline.extract.items import extract_class_totals, extract_items
 from pipeline.extract.performance import extract_performance
 from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.extract.sections import split_sections
-from pipeline.model import Document, DocumentInfo, Paragraph, Table
+from pipeline.model import Document, DocumentInfo, Paragraph, Table, table_out
+from pipeline.tables import TableOptions
 
 __all__ = [
     "ExtractOptions",
@@ -38,18 +39,22 @@ def extract(
     tables: list[Table],
     info: DocumentInfo,
     options: ExtractOptions | None = None,
+    table_options: TableOptions | None = None,
 ) -> Document:
-    """The contract's records for one report.
+    """The contract's records for one report, and its grids.
 
-    ``tables`` are read for performance records only; the grids themselves
-    and the checks are added by the flow.
+    ``tables`` are read for performance records only; each grid in the
+    document names the record it went into, and one read into none is sent
+    to review (never dropped).  The checks are added by the flow.
     """
     rules = load_rules(resolve_path((options or ExtractOptions()).rules_dir))
     blocks = split_sections(paragraphs, rules.parts)
+    forms = extract_performance(tables, rules, table_options)
     return Document(
         document=read_document_info(paragraphs, info, rules),
         figures=extract_figures(blocks, rules),
         expenditure_items=extract_items(blocks, rules),
         class_totals=extract_class_totals(blocks, rules),
-        performance=extract_performance(tables, rules),
+        performance=forms.records,
+        tables=[table_out(table, record) for table, record in zip(forms.tables, forms.placed, strict=True)],
     )

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from pipeline import normalize
+from pipeline import normalize, stitch
 from pipeline.cjk import CJK_CLASS
+from pipeline.extract import symbols
 from pipeline.extract.fields import field_from_cell
 from pipeline.extract.rules import PerformanceRules, Rules, compact
 from pipeline.model import Field, FundRow, Indicator, Performance, Table, TableCell
 from pipeline.normalize import Normalized
+from pipeline.tables import TableOptions
 
 Normalizer = Callable[[str], Normalized]
 
@@ -223,6 +226,7 @@ def _performance(table: Table, rules: Rules) -> Performance | None:
     implementer = {label for label, name in perf.header_fields.items() if name == "implementer"}
     indicator_labels = frozenset(label for label, name in perf.indicator_columns.items() if name == "level1")
     indicators, total_score = _indicators(grid, perf, rules)
+    symbols.settle(indicators, perf.symbols)
     return Performance(
         scope=perf.scope_by_name_label[grid.canonical(name_cell, perf.scope_by_name_label)],
         name=_cell_field(grid.right_of(name_cell), normalize.text, rules),
@@ -236,6 +240,49 @@ def _performance(table: Table, rules: Rules) -> Performance | None:
     )
 
 
-def extract_performance(tables: list[Table], rules: Rules) -> list[Performance]:
-    """One record per performance table, in the order the tables come."""
-    return [record for table in tables if (record := _performance(table, rules)) is not None]
+@dataclass
+class FormReading:
+    """The performance records, and what became of each table: the grids
+    after a form's header-less rest was joined to it, and for each grid the
+    record it went into (``performance[2]``) or None."""
+
+    records: list[Performance] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    placed: list[str | None] = field(default_factory=list)
+
+
+def extract_performance(tables: list[Table], rules: Rules, table_options: TableOptions | None = None) -> FormReading:
+    """One record per performance table, in the order the tables come.
+
+    A table the stitching left apart from the form before it (its columns
+    did not agree closely enough, or text stood between) is that form's
+    rest when the form has not reached its 总分 row, the table starts on
+    the next page and starts no form of its own: it takes the form's column
+    roles (``stitch.joined``).
+    """
+    options = table_options or TableOptions()
+    reading = FormReading()
+    for table in tables:
+        previous = reading.tables[-1] if reading.tables and reading.placed[-1] else None
+        if previous is not None and _is_rest_of(previous, table, rules):
+            whole = stitch.joined(previous, table, options)
+            record = _performance(whole, rules)
+            if record is not None:
+                reading.tables[-1], reading.records[-1] = whole, record
+                continue
+        record = _performance(table, rules)
+        reading.tables.append(table)
+        reading.placed.append(f"performance[{len(reading.records)}]" if record is not None else None)
+        if record is not None:
+            reading.records.append(record)
+    return reading
+
+
+def _is_rest_of(form: Table, part: Table, rules: Rules) -> bool:
+    perf = rules.performance
+    if part.page != form.pages[-1] + 1:
+        return False
+    form_grid, part_grid = _Grid(form), _Grid(part)
+    if any(form_grid.row_has(row, perf.total_row) for row in range(form.n_rows)):
+        return False  # the form is complete
+    return part_grid.find(perf.scope_by_name_label) is None and part_grid.find(perf.goal_expected) is None

@@ -197,6 +197,16 @@ class PerformanceRules:
     indicator_columns: dict[str, str]
     indicator_required: tuple[str, ...]
     total_row: frozenset[str]
+    symbols: SymbolRules
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolRules:
+    percent_lookalikes: tuple[str, ...]
+    equals_habit_share: float
+    equals_habit_count: int
+    repair_factor: float
+    doubt_factor: float
 
 
 def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
@@ -214,6 +224,8 @@ def _performance_rules(raw: dict[str, Any]) -> PerformanceRules:
         indicator_columns=_invert(raw["indicator_columns"]),
         indicator_required=tuple(raw["indicator_required"]),
         total_row=frozenset(compact(x) for x in raw["total_row"]),
+        symbols=SymbolRules(**{**raw["indicator_symbols"],
+                               "percent_lookalikes": tuple(raw["indicator_symbols"]["percent_lookalikes"])}),
     )
 
 

@@ -23,7 +23,7 @@ Coordinates: boxes are points of the page as if it had been scanned straight.
 Deskewing turns the image about its centre; undoing the canvas growth of
 that turn leaves a pure shift and scale, so rules stay axis-parallel and the
 same table sits at the same place on every page whatever each page's skew
-(``tables.stitch`` compares column edges across pages).
+(``stitch`` compares column edges, in proportion, across pages).
 """
 
 from pipeline.scan.cells import cell_chars_of_rows, cell_text_rows, is_noise_reading

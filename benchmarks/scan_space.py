@@ -1,0 +1,118 @@
+"""Field accuracy across the space of scan damage: run, and dump every field.
+
+Generates reports from seeds of one split (``tuning`` or ``held-out``,
+``tests/corpus/space.py``), scans each at a point of the damage space drawn
+for that split (a held-out scan lies in one of the held-out regions), runs
+the full pipeline with calibration off and writes one JSON line per field:
+its section, kind, raw confidence, whether it was right, its page, and the
+page's bin for every damage factor.  One more line per document says which
+of the truth's tables were found (as a record or sent to review).
+
+``benchmarks/space_report.py`` reads these dumps: F1 per factor bin, the
+calibration fitted on the tuning split and judged on the held-out one.
+
+    .venv/bin/python benchmarks/scan_space.py --split tuning --n 8 --out /tmp/space/tuning.jsonl
+    .venv/bin/python benchmarks/scan_space.py --split held-out --n 8 --out /tmp/space/held-out.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.confidence import field_kind
+from pipeline.config import load_config
+from pipeline.evaluate import FieldResult, evaluate
+from pipeline.flow import Pipeline
+from pipeline.model import Document
+from tests.corpus.degrade import sampled_scan
+from tests.corpus.generate import generate
+from tests.corpus.space import FACTORS, HELD_OUT_SEEDS, TUNING_SEEDS, ScanPoint, factor_bin
+
+KINDS = ("final_account", "overall_performance_report")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=["tuning", "held-out"], required=True)
+    parser.add_argument("--n", type=int, default=8, help="reports (the first N seeds of the split)")
+    parser.add_argument("--seeds", type=int, nargs="*", help="explicit seeds of the split instead")
+    parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
+    parser.add_argument("--threads", type=int, default=-1, help="OCR threads (1 to run two splits side by side)")
+    args = parser.parse_args()
+    held_out = args.split == "held-out"
+    pool = HELD_OUT_SEEDS if held_out else TUNING_SEEDS
+    seeds = args.seeds or list(pool[: args.n])
+    if any(seed not in pool for seed in seeds):
+        parser.error(f"seeds of the {args.split} split lie in {pool}")
+    config = load_config()
+    config["scan"].setdefault("ocr", {})["threads"] = args.threads
+    pipeline = Pipeline.from_config(config)
+    pipeline.confidence = dataclasses.replace(pipeline.confidence, calibration=None, failed_check_factor=1.0)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, args.out.open("a", encoding="utf-8") as out:
+        for seed in seeds:
+            kind = KINDS[seed % 4 == 3]  # one report in four is a 整体支出绩效自评报告
+            [pdf] = generate(Path(tmp), [seed], kinds=(kind,))
+            scanned, point = sampled_scan(pdf, Path(tmp) / f"{pdf.stem}-scan.pdf", seed, held_out)
+            started = time.perf_counter()
+            document = pipeline.run(scanned)
+            seconds = time.perf_counter() - started
+            truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
+            for line in _lines(args.split, seed, point, document, truth, seconds):
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.flush()
+            print(f"{args.split} seed {seed}: {point.region}, {point.scanner}, {len(point.pages)} pages, "
+                  f"{seconds:.0f} s", flush=True)
+
+
+def _lines(split: str, seed: int, point: ScanPoint, document: Document, truth: dict, seconds: float):
+    evaluation = evaluate(document, truth)
+    failed = {path for check in document.checks if not check.passed for path in check.fields}
+    common = {"split": split, "seed": seed, "region": point.region, "dpi": point.scanner.dpi,
+              "mode": point.scanner.mode}
+    yield {**common, "type": "document", "pages": len(point.pages), "seconds": round(seconds, 1),
+           "tables": _tables_found(document, truth), "page_errors": len(document.page_errors)}
+    for result in _located(evaluation.results):
+        page = point.pages[result.page - 1] if result.page and result.page <= len(point.pages) else None
+        bins = {f.name: factor_bin(f, point.scanner, page) for f in FACTORS} if page is not None else {}
+        yield {**common, "type": "field", "section": result.section, "path": result.path,
+               "kind": field_kind(result.path, result.truth if result.predicted is None else result.predicted),
+               "predicted": result.predicted, "truth": result.truth, "correct": result.correct,
+               "confidence": result.confidence, "page": result.page, "page_source": result.page_source,
+               "in_failed_check": result.path in failed, "bins": bins}
+
+
+def _located(results: list[FieldResult]) -> list[FieldResult]:
+    """Results with a page each: a missed field takes the page of the field
+    before it in document order (the same record, as a rule), so misses are
+    binned by the damage of the page they were lost on."""
+    page = None
+    located = []
+    for result in results:
+        if result.page is None and page is not None:
+            result = dataclasses.replace(result, page=page)
+        page = result.page or page
+        located.append(result)
+    return located
+
+
+def _tables_found(document: Document, truth: dict) -> dict[str, int]:
+    """How many of the truth's tables some output table covers the first page of,
+    and how many output tables went to review rather than into a record."""
+    starts = {table.pages[0] for table in document.tables} | {p for t in document.tables for p in t.pages}
+    found = sum(1 for pages in truth["table_pages"] if pages[0] in starts)
+    review = sum(1 for table in document.tables if table.status == "review")
+    return {"truth": len(truth["table_pages"]), "found": found, "review": review,
+            "records": len(document.performance), "truth_records": len(truth.get("performance", []))}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Symbols of indicator targets and actuals, settled from their context.
+
+A scan loses or bends the small marks of a cell — ``%`` read as ``°``, a
+``/`` of ``元/月/人`` gone, the ``=`` before an actual dropped, ``<=`` read
+as ``<`` — and the recogniser is often sure of what it read.  Two habits of
+the forms give the context to settle them: a row's target and actual are
+measured in the same unit, and one form is filled in one hand (its numeric
+actuals all carry ``=`` or none do; its limits are all ``>=``/``<=`` or all
+strict).  Entry point: ``settle(indicators, rules)``; the rules are data
+(``indicator_symbols`` in ``configs/rules/performance.yaml``).
+
+A value changed keeps its ``source`` as read and loses confidence; a symbol
+that stays against the form's habit loses confidence too, so the correction
+queue sees both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.rules import SymbolRules
+from pipeline.model import Field, Indicator
+
+_QUANTITY = re.compile(r"^(?P<op>>=|<=|=|>|<)?(?P<number>-?\d+(?:\.\d+)?)(?P<gap>\s?)(?P<unit>[^\d\s].*)?$")
+_STRICT = {">": ">=", "<": "<="}
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantity:
+    op: str
+    number: str
+    gap: str
+    unit: str
+
+    def text(self) -> str:
+        gap = "" if self.unit in ("", "%") else self.gap
+        return f"{self.op}{self.number}{gap}{self.unit}"
+
+
+def _quantity(field: Field) -> _Quantity | None:
+    if not isinstance(field.value, str):
+        return None
+    match = _QUANTITY.match(field.value)
+    if match is None:
+        return None
+    return _Quantity(match["op"] or "", match["number"], match["gap"], match["unit"] or "")
+
+
+def _changed(field: Field, quantity: _Quantity, factor: float) -> Field:
+    return field.model_copy(update={"value": quantity.text(), "confidence": round(field.confidence * factor, 4)})
+
+
+def _doubted(field: Field, factor: float) -> Field:
+    return field.model_copy(update={"confidence": round(field.confidence * factor, 4)})
+
+
+def settle(indicators: list[Indicator], rules: SymbolRules) -> None:
+    """Settle the symbols of one form's indicator values in place."""
+    for indicator in indicators:
+        _same_unit_on_both_sides(indicator, rules)
+    _equals_habit(indicators, rules)
+    _limit_habit(indicators, rules)
+
+
+def _same_unit_on_both_sides(indicator: Indicator, rules: SymbolRules) -> None:
+    """A unit that differs from the partner's by a lost or bent mark takes the partner's."""
+    target, actual = _quantity(indicator.target), _quantity(indicator.actual)
+    if target is None or actual is None or target.unit == actual.unit:
+        return
+    for side, mine, theirs in (("target", target, actual), ("actual", actual, target)):
+        unit = _mended_unit(mine.unit, theirs.unit, rules)
+        if unit is not None:
+            field = getattr(indicator, side)
+            setattr(indicator, side, _changed(field, _Quantity(mine.op, mine.number, mine.gap or " ", unit),
+                                              rules.repair_factor))
+            return
+
+
+def _mended_unit(unit: str, partner: str, rules: SymbolRules) -> str | None:
+    """``partner`` where ``unit`` is a damaged copy of it, else None."""
+    if partner == "%" and (unit in rules.percent_lookalikes or unit == ""):
+        return "%"
+    if "/" in partner and unit.replace("/", "") == partner.replace("/", "") and unit.count("/") < partner.count("/"):
+        return partner
+    return None
+
+
+def _equals_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
+    """Numeric actuals of a form that mostly write ``=`` all do."""
+    actuals = [(indicator, q) for indicator in indicators if (q := _quantity(indicator.actual)) is not None]
+    equals = sum(q.op == "=" for _, q in actuals)
+    if equals < rules.equals_habit_count or equals < rules.equals_habit_share * len(actuals):
+        return
+    for indicator, q in actuals:
+        if not q.op:
+            indicator.actual = _changed(indicator.actual, _Quantity("=", q.number, q.gap, q.unit), rules.repair_factor)
+
+
+def _limit_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
+    """A strict ``<``/``>`` among a form's ``<=``/``>=`` targets may be one that
+    lost its ``=``: it stays as read, less surely."""
+    targets = [(indicator, q) for indicator in indicators if (q := _quantity(indicator.target)) is not None]
+    inclusive = sum(q.op in _STRICT.values() for _, q in targets)
+    strict = [indicator for indicator, q in targets if q.op in _STRICT]
+    if inclusive >= rules.equals_habit_count and len(strict) < inclusive:
+        for indicator in strict:
+            indicator.target = _doubted(indicator.target, rules.doubt_factor)

@@ -1,0 +1,68 @@
+"""extract.symbols: marks a scan lost or bent, settled from the form's context."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.rules import load_rules
+from pipeline.extract.symbols import settle
+from pipeline.model import Field, Indicator
+
+RULES = load_rules().performance.symbols
+
+
+def _row(target: str, actual: str) -> Indicator:
+    def field(value: str) -> Field:
+        return Field(value=value, confidence=0.99, page=3, source=value)
+
+    empty = Field()
+    return Indicator(level1=empty, level2=empty, level3=field("指标"), target=field(target), actual=field(actual),
+                     weight=empty, score=empty, deviation_reason=empty)
+
+
+def _values(rows: list[Indicator]) -> list[tuple[str, str]]:
+    return [(row.target.value, row.actual.value) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "settled"),
+    [
+        (">=90%", "=96°", (">=90%", "=96%")),  # % read as °
+        (">=90°", "=96%", (">=90%", "=96%")),
+        (">=90%", "=100", (">=90%", "=100%")),  # % dropped
+        ("<=184 元/月/人", "=135.77 元月/人", ("<=184 元/月/人", "=135.77 元/月/人")),  # a / dropped
+        ("<=3500 元户", "=2448.98 元/户", ("<=3500 元/户", "=2448.98 元/户")),
+    ],
+)
+def test_a_unit_bent_on_one_side_takes_the_other_sides(target: str, actual: str, settled: tuple[str, str]) -> None:
+    rows = [_row(target, actual)]
+    settle(rows, RULES)
+    assert _values(rows) == [settled]
+    changed = rows[0].target if rows[0].target.value != target else rows[0].actual
+    assert changed.confidence < 0.95 and changed.source in (target, actual)
+
+
+def test_different_units_that_are_not_a_slip_stay() -> None:
+    rows = [_row(">=67 户", "=98 人"), _row("有效改善", "完全达到预期效果")]
+    settle(rows, RULES)
+    assert _values(rows) == [(">=67 户", "=98 人"), ("有效改善", "完全达到预期效果")]
+    assert all(row.actual.confidence == 0.99 for row in rows)
+
+
+def test_an_actual_without_equals_in_a_form_that_writes_it_lost_it() -> None:
+    rows = [_row(">=67 户", "=98 户"), _row(">=90%", "=100%"), _row("<=1 年", "=0.17 年"), _row(">=33 个", "33 个")]
+    settle(rows, RULES)
+    assert rows[3].actual.value == "=33 个" and rows[3].actual.confidence < 0.95
+
+
+def test_a_form_that_writes_actuals_bare_is_left_bare() -> None:
+    rows = [_row(">=67 户", "98 户"), _row(">=90%", "100%"), _row("<=1 年", "0.17 年"), _row(">=33 个", "=33 个")]
+    settle(rows, RULES)
+    assert [row.actual.value for row in rows] == ["98 户", "100%", "0.17 年", "=33 个"]
+
+
+def test_a_strict_limit_among_inclusive_ones_stays_but_is_doubted() -> None:
+    rows = [_row(">=67 户", "=98 户"), _row(">=90%", "=100%"), _row("<=1 年", "=0.17 年"), _row("<40 万元", "=38 万元")]
+    settle(rows, RULES)
+    assert rows[3].target.value == "<40 万元" and rows[3].target.confidence < 0.95
+    assert rows[0].target.confidence == 0.99
