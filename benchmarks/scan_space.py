@@ -13,6 +13,11 @@ calibration fitted on the tuning split and judged on the held-out one.
 
     .venv/bin/python benchmarks/scan_space.py --split tuning --n 8 --out /tmp/space/tuning.jsonl
     .venv/bin/python benchmarks/scan_space.py --split held-out --n 8 --out /tmp/space/held-out.jsonl
+    .venv/bin/python benchmarks/scan_space.py --split held-out --points 150dpi-q40 --engine tesseract --out ...
+
+``--points`` scans at the tests' fixed points (``space.TEST_POINTS``)
+instead of sampling; ``--engine`` reads with another OCR engine (paddleocr
+from ``.venv-paddle``), so engines are compared on the same scans.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,9 +38,18 @@ from pipeline.config import load_config
 from pipeline.evaluate import FieldResult, evaluate
 from pipeline.flow import Pipeline
 from pipeline.model import Document
-from tests.corpus.degrade import sampled_scan
+from tests.corpus.degrade import scan_point
 from tests.corpus.generate import generate
-from tests.corpus.space import FACTORS, HELD_OUT_SEEDS, TUNING_SEEDS, ScanPoint, factor_bin
+from tests.corpus.space import (
+    FACTORS,
+    HELD_OUT_SEEDS,
+    TEST_POINTS,
+    TUNING_SEEDS,
+    ScanPoint,
+    factor_bin,
+    fixed_scan,
+    sample_scan,
+)
 
 KINDS = ("final_account", "overall_performance_report")
 
@@ -46,6 +61,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="*", help="explicit seeds of the split instead")
     parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
     parser.add_argument("--threads", type=int, default=-1, help="OCR threads (1 to run two splits side by side)")
+    parser.add_argument("--engine", help="OCR engine instead of the configured one (rapidocr, tesseract, paddleocr)")
+    parser.add_argument("--points", nargs="*", choices=sorted(TEST_POINTS), help="fixed test points, not samples")
     args = parser.parse_args()
     held_out = args.split == "held-out"
     pool = HELD_OUT_SEEDS if held_out else TUNING_SEEDS
@@ -54,6 +71,10 @@ def main() -> None:
         parser.error(f"seeds of the {args.split} split lie in {pool}")
     config = load_config()
     config["scan"].setdefault("ocr", {})["threads"] = args.threads
+    if args.engine:
+        config["scan"]["engine"] = args.engine
+        if args.engine == "paddleocr":
+            config["scan"]["ocr"]["paddle_model_dir"] = "models/paddle"
     pipeline = Pipeline.from_config(config)
     pipeline.confidence = dataclasses.replace(pipeline.confidence, calibration=None, failed_check_factor=1.0)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -61,16 +82,37 @@ def main() -> None:
         for seed in seeds:
             kind = KINDS[seed % 4 == 3]  # one report in four is a 整体支出绩效自评报告
             [pdf] = generate(Path(tmp), [seed], kinds=(kind,))
-            scanned, point = sampled_scan(pdf, Path(tmp) / f"{pdf.stem}-scan.pdf", seed, held_out)
-            started = time.perf_counter()
-            document = pipeline.run(scanned)
-            seconds = time.perf_counter() - started
             truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
-            for line in _lines(args.split, seed, point, document, truth, seconds):
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            out.flush()
-            print(f"{args.split} seed {seed}: {point.region}, {point.scanner}, {len(point.pages)} pages, "
-                  f"{seconds:.0f} s", flush=True)
+            for point in _points(args.points, seed, truth["pages"], held_out):
+                scanned = scan_point(pdf, Path(tmp) / f"{pdf.stem}-scan.pdf", point, seed=seed)
+                started = time.perf_counter()
+                document = pipeline.run(scanned)
+                seconds = time.perf_counter() - started
+                lines = list(_lines(args.split, seed, point, document, truth, seconds))
+                for line in lines:
+                    out.write(json.dumps({**line, "engine": pipeline.scan.engine}, ensure_ascii=False) + "\n")
+                out.flush()
+                fields = [line for line in lines if line["type"] == "field"]
+                f1 = _f1(fields)
+                print(f"{args.split} seed {seed} {pipeline.scan.engine}: {point.region}, {point.scanner}, "
+                      f"{len(point.pages)} pages, {seconds:.0f} s, F1 {f1:.4f}", flush=True)
+
+
+def _points(names: list[str] | None, seed: int, pages: int, held_out: bool) -> list[ScanPoint]:
+    if not names:
+        return [sample_scan(seed, pages, held_out)]
+    points = []
+    for name in names:
+        scanner, ranges, _ = TEST_POINTS[name]
+        points.append(replace(fixed_scan(scanner, pages, seed, **ranges), region=name))
+    return points
+
+
+def _f1(fields: list[dict]) -> float:
+    tp = sum(1 for f in fields if f["correct"])
+    fp = sum(1 for f in fields if not f["correct"] and f["predicted"] is not None)
+    fn = sum(1 for f in fields if not f["correct"] and f["truth"] is not None)
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
 def _lines(split: str, seed: int, point: ScanPoint, document: Document, truth: dict, seconds: float):

@@ -299,6 +299,11 @@ class RulingOptions:
     same_line_px: float = 4.0
     threshold_window_px: int = 25
     threshold_offset: int = 10
+    # A straight dark line across nearly the whole sheet (this share of the
+    # image's width or height) is a fold, a crease or the scanner's edge: a
+    # table stops at the page margins.  On a bitonal scan a fold is as black
+    # as print, so contrast alone cannot tell.
+    max_page_span: float = 0.88
     # A rule is printed ink: along its length its darkest pixels must come at
     # least this far from the paper towards the page's ink (0..1).  A fold or
     # crease is a long straight shadow, but a faint one (under half way on
@@ -323,6 +328,9 @@ def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> lis
     min_length = max(10, int(shorter_side * options.min_length_ratio))
     horizontal = _merge(_rules_along(ink, min_length, horizontal=True), options, horizontal=True)
     vertical = _merge(_rules_along(ink, min_length, horizontal=False), options, horizontal=False)
+    height, width = grey.shape
+    horizontal = [s for s in horizontal if _length(s) < options.max_page_span * width]
+    vertical = [s for s in vertical if _length(s) < options.max_page_span * height]
     if options.min_rule_contrast > 0:
         horizontal = _printed(horizontal, grey, options.min_rule_contrast)
         vertical = _printed(vertical, grey, options.min_rule_contrast)

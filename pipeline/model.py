@@ -152,6 +152,9 @@ class Page:
     doubts: list[str] = field(default_factory=list)
     # Quarter turns clockwise applied to a scan to read it upright.
     quarter_turns: int = 0
+    # Most of it is a one-bit image (a bitonal scan): its strokes are jagged
+    # and thin lines break, which the scan stage may smooth before reading.
+    bitonal: bool = False
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline.ingest import IngestError, open_pdf, usable_text_layer
 from pipeline.model import Char, Source
 from tests.born_digital import FONT, PAGE_HEIGHT, PAGE_WIDTH, register_font, report_files
+from tests.corpus.degrade import scan
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +124,10 @@ def test_password_protected_pdf(tmp_path: Path) -> None:
     canvas.drawString(72, 700, "加密的部门决算公开说明")
     canvas.save()
     _raises(path, "encrypted")
+
+
+def test_a_page_of_one_bit_images_is_a_bitonal_scan(report_pdf: Path, tmp_path: Path) -> None:
+    bitonal = open_pdf(scan(report_pdf, tmp_path / "g4.pdf", dpi=100, bitonal=True, pages=[0]))
+    grey = open_pdf(scan(report_pdf, tmp_path / "jpeg.pdf", dpi=100, pages=[0]))
+    assert [(p.source, p.bitonal) for p in bitonal.pages] == [("ocr", True)]
+    assert [(p.source, p.bitonal) for p in grey.pages] == [("ocr", False)]

@@ -55,3 +55,15 @@ def test_segments_map_to_axis_parallel_pdf_points(page) -> None:
     top = min((s for s in points if s.horizontal), key=lambda s: s.y0)
     assert top.y0 == top.y1 == pytest.approx(600.5 * 72 / 200, abs=0.5)
     assert all(s.x0 == s.x1 for s in points if not s.horizontal)
+
+
+def test_a_black_fold_across_the_whole_sheet_is_not_a_rule(page) -> None:
+    """A fold on a bitonal scan is as black as print; it crosses the page
+    margins, where no table reaches, and the table's rules stay."""
+    image = page.image.copy()
+    image[1200:1204, :] = 0  # across the whole width, below the table
+    image[:, 30:33] = 0  # the scanner's dark edge down the left side
+    segments = ruling_lines(image)
+    assert len(segments) == len(page.rules)
+    for rule in page.rules:
+        assert any(_matches(s, rule) for s in segments), rule

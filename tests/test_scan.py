@@ -34,6 +34,7 @@ from pipeline.scan import (
     read_scanned_page,
     settle_widths,
 )
+from pipeline.scan.cells import smoothed_strokes
 from pipeline.stitch import stitch
 from pipeline.tables import recognise
 from tests.born_digital import LONG_TABLE_ROWS, PAGE_BREAK_PARAGRAPH, as_extracted, report_files
@@ -368,3 +369,14 @@ def test_cell_punctuation_takes_its_printed_width(lines: list[str], pipeline) ->
     typical = float(np.median([row.height_px for row in rows]))
     chars = cell_chars_of_rows(rows, engine, typical, 255.0, pipeline.scan)
     assert "".join(c.text for c in chars) == "".join(lines)
+
+
+def test_bitonal_cell_strokes_closed_or_re_rendered_grey() -> None:
+    crop = np.full((20, 30), 255, np.uint8)
+    crop[8:12, 2:14] = 0
+    crop[8:12, 15:28] = 0  # a stroke broken by a one-pixel gap at x=14
+    closed = smoothed_strokes(crop, "close")
+    assert closed[9, 14] == 0 and closed[2, 2] == 255
+    smooth = smoothed_strokes(crop, "smooth")
+    assert 0 < smooth[7, 8] < 255  # soft edges, as a grey scan has
+    assert smoothed_strokes(crop, "none") is crop

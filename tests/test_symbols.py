@@ -66,3 +66,10 @@ def test_a_strict_limit_among_inclusive_ones_stays_but_is_doubted() -> None:
     settle(rows, RULES)
     assert rows[3].target.value == "<40 万元" and rows[3].target.confidence < 0.95
     assert rows[0].target.confidence == 0.99
+
+
+def test_a_degree_sign_no_partner_can_settle_is_kept_but_doubted() -> None:
+    rows = [_row(">=90°", "=96°")]
+    settle(rows, RULES)
+    assert _values(rows) == [(">=90°", "=96°")]
+    assert rows[0].target.confidence < 0.95 and rows[0].actual.confidence < 0.95

@@ -59,6 +59,7 @@ def settle(indicators: list[Indicator], rules: SymbolRules) -> None:
     """Settle the symbols of one form's indicator values in place."""
     for indicator in indicators:
         _same_unit_on_both_sides(indicator, rules)
+        _doubt_percent_lookalikes(indicator, rules)
     _equals_habit(indicators, rules)
     _limit_habit(indicators, rules)
 
@@ -75,6 +76,15 @@ def _same_unit_on_both_sides(indicator: Indicator, rules: SymbolRules) -> None:
             setattr(indicator, side, _changed(field, _Quantity(mine.op, mine.number, mine.gap or " ", unit),
                                               rules.repair_factor))
             return
+
+
+def _doubt_percent_lookalikes(indicator: Indicator, rules: SymbolRules) -> None:
+    """A ``°`` left after the partner could not settle it (both sides bent,
+    or no partner) is most likely a ``%`` still: kept as read, less surely."""
+    for side in ("target", "actual"):
+        quantity = _quantity(getattr(indicator, side))
+        if quantity is not None and quantity.unit in rules.percent_lookalikes:
+            setattr(indicator, side, _doubted(getattr(indicator, side), rules.doubt_factor))
 
 
 def _mended_unit(unit: str, partner: str, rules: SymbolRules) -> str | None:

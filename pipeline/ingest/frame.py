@@ -20,6 +20,7 @@ class PageObjects:
     images: int = 0
     drawings: int = 0  # paths and shadings: rules, charts, text turned into outlines
     image_area: float = 0.0
+    bitonal_area: float = 0.0  # of images with one bit per pixel (CCITT G4, JBIG2, 1-bit scans)
 
     @property
     def drawn(self) -> bool:

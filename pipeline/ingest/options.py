@@ -25,6 +25,8 @@ class IngestOptions:
     # A page whose text is mostly invisible (render mode 3) and whose images
     # cover this share of it is a scan with an OCR layer: doubted.
     invisible_image_cover: float = 0.5
+    # A scan page is bitonal when one-bit images cover this share of it.
+    bitonal_cover: float = 0.5
     # A page without a usable text layer is blank when a thumbnail of it
     # (longest side ``blank_thumbnail_px``) holds fewer than
     # ``blank_min_marks`` blobs of at least ``blank_mark_px`` pixels that are

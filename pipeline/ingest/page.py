@@ -72,6 +72,7 @@ def _route(page: Page, chars: list[Char], unmapped: int, objects: PageObjects, r
             )
         )
     page.source = "ocr"
+    page.bitonal = objects.bitonal_area >= options.bitonal_cover * page.width * page.height
     if _blank_image(raw_page, page, options):
         page.blank = True
         page.notes.append(PageNote(page=page.number, kind="blank", message="no ink on the rendered page: not OCR'd"))

@@ -21,12 +21,18 @@ def read_rules(raw_page, frame: PageFrame, options: IngestOptions, seen: PageObj
     rules: list[Segment] = []
     count = pdfium_c.FPDFPage_CountObjects(raw_page)
     objects = (pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(count))
-    _collect_rules(objects, _IDENTITY, frame, options, rules, seen)
+    _collect_rules(objects, _IDENTITY, frame, options, rules, seen, raw_page)
     return rules
 
 
 def _collect_rules(
-    objects, outer: _Matrix, frame: PageFrame, options: IngestOptions, rules: list[Segment], seen: PageObjects
+    objects,
+    outer: _Matrix,
+    frame: PageFrame,
+    options: IngestOptions,
+    rules: list[Segment],
+    seen: PageObjects,
+    raw_page,
 ) -> None:
     for obj in objects:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -41,12 +47,22 @@ def _collect_rules(
             seen.invisible_texts += mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             seen.images += 1
-            seen.image_area += _object_area(obj)
+            area = _object_area(obj)
+            seen.image_area += area
+            if _bits_per_pixel(obj, raw_page) == 1:
+                seen.bitonal_area += area
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and options.read_form_xobjects:
             inner = _compose(_object_matrix(obj), outer)
             n = pdfium_c.FPDFFormObj_CountObjects(obj)
             children = (pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n))
-            _collect_rules(children, inner, frame, options, rules, seen)
+            _collect_rules(children, inner, frame, options, rules, seen, raw_page)
+
+
+def _bits_per_pixel(image, raw_page) -> int:
+    metadata = pdfium_c.FPDF_IMAGEOBJ_METADATA()
+    if not pdfium_c.FPDFImageObj_GetImageMetadata(image, raw_page, ctypes.byref(metadata)):
+        return 0
+    return int(metadata.bits_per_pixel)
 
 
 def _object_area(obj) -> float:

@@ -53,7 +53,9 @@ def cell_chars(view: PageView, grids: list[Table], engine: OcrEngine, options: S
     to_px = view.dpi / 72.0  # the resolution rendered at, which the pixel budget may have lowered
     speck_px, rule_px = round(options.cell_speck_pt * to_px), round(options.cell_rule_pt * to_px)
     cells = [
-        cell_text_rows(view, cell, options.cell_inset_pt, speck_px, rule_px) for grid in grids for cell in grid.cells
+        cell_text_rows(view, cell, options.cell_inset_pt, speck_px, rule_px, options.bitonal_cells)
+        for grid in grids
+        for cell in grid.cells
     ]
     every_row = [row for rows in cells for row in rows]
     if not every_row:
@@ -211,9 +213,13 @@ def is_noise_reading(text: str) -> bool:
     return bool(text.strip()) and set(text.strip()) <= _NOISE_MARKS
 
 
-def cell_text_rows(view: PageView, cell: TableCell, inset_pt: float, speck_px: int, rule_px: int) -> list[TextRow]:
+def cell_text_rows(
+    view: PageView, cell: TableCell, inset_pt: float, speck_px: int, rule_px: int, bitonal_cells: str = "none"
+) -> list[TextRow]:
     x0, y0, x1, y1 = view.pixel_box(cell.bbox, inset_pt)
     crop = clean_cell(view.image[y0:y1, x0:x1], speck_px, rule_px)
+    if view.bitonal:
+        crop = smoothed_strokes(crop, bitonal_cells)
     cell_to_points = Affine.translation(x0, y0).then(view.to_points)
     pad = ROW_PAD_PX
     return [
@@ -227,6 +233,18 @@ def cell_text_rows(view: PageView, cell: TableCell, inset_pt: float, speck_px: i
         )
         for row in text_rows(crop)
     ]
+
+
+def smoothed_strokes(crop: np.ndarray, how: str) -> np.ndarray:
+    """A bitonal cell's ink before recognition: as it is (``none``), with
+    one-pixel gaps in its strokes closed (``close``), or re-rendered grey
+    (``smooth``: the soft edges a grey scan has, which the recogniser was
+    trained on)."""
+    if how == "close":  # ink is dark: closing the ink is an opening of the grey image
+        return cv2.morphologyEx(crop, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    if how == "smooth":
+        return cv2.GaussianBlur(crop, (0, 0), 0.7)
+    return crop
 
 
 def _spread(text: str, box: BBox, confidence: float) -> list[Char]:

@@ -10,6 +10,8 @@ from pipeline.layout import AlignmentOptions, LayoutOptions, RulingOptions
 from pipeline.ocr import OcrOptions
 from pipeline.preprocess import PreprocessOptions
 
+BITONAL_CELLS = ("none", "close", "smooth")
+
 
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
@@ -64,6 +66,9 @@ class ScanOptions:
     # print: cell text at 200 dpi reaches 10-80 grey, such remnants 120-160.
     faint_row_contrast: float = 0.7
     keep_image: bool = False  # keep the cleaned image on Page.image (4-9 MB a page)
+    # A bitonal scan's cell crops before recognition: none | close (one-pixel
+    # gaps in strokes) | smooth (re-rendered grey); see docs/scan-space.md.
+    bitonal_cells: str = "none"
     # Turn a sideways or upside-down scan upright before reading it.
     orient: bool = True
     # A page that would render larger than this is rendered at a lower dpi
@@ -82,6 +87,8 @@ class ScanOptions:
             raise ConfigError(f"configs: scan.dpi: {self.dpi} is outside 50..1200")
         if not 50 <= self.min_dpi <= self.dpi:
             raise ConfigError(f"configs: scan.min_dpi: {self.min_dpi} is outside 50..scan.dpi ({self.dpi})")
+        if self.bitonal_cells not in BITONAL_CELLS:
+            raise ConfigError(f"configs: scan.bitonal_cells: {self.bitonal_cells!r} is not one of {BITONAL_CELLS}")
         if self.max_megapixels <= 0:
             raise ConfigError(f"configs: scan.max_megapixels: {self.max_megapixels} is not positive")
 

@@ -46,7 +46,7 @@ def read_scanned_page(
             image = _upright(page, image, engine)
     with timings.stage("preprocess"):
         cleaned = clean(image, options.preprocess)
-        view = PageView(cleaned.image, upright_frame(cleaned, image.shape, dpi), page.number, dpi)
+        view = PageView(cleaned.image, upright_frame(cleaned, image.shape, dpi), page.number, dpi, page.bitonal)
     with timings.stage("layout"):
         rules = segments_to_points(ruling_lines(cleaned.image, options.ruling), view.to_points)
         grids = _grids(page, rules, table_options)

@@ -33,6 +33,7 @@ class PageView:
     to_points: Affine
     number: int
     dpi: float  # the resolution the page was rendered at
+    bitonal: bool = False  # rendered from a one-bit image
 
     def pixel_box(self, box: BBox, inset_pt: float = 0.0) -> tuple[int, int, int, int]:
         """The pixel rectangle of a box in points, shrunk by ``inset_pt`` (negative grows)."""
