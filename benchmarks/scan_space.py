@@ -63,13 +63,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=-1, help="OCR threads (1 to run two splits side by side)")
     parser.add_argument("--engine", help="OCR engine instead of the configured one (rapidocr, tesseract, paddleocr)")
     parser.add_argument("--points", nargs="*", choices=sorted(TEST_POINTS), help="fixed test points, not samples")
+    parser.add_argument("--config", help="YAML overriding configs/default.yaml (e.g. another rec model)")
     args = parser.parse_args()
     held_out = args.split == "held-out"
     pool = HELD_OUT_SEEDS if held_out else TUNING_SEEDS
     seeds = args.seeds or list(pool[: args.n])
     if any(seed not in pool for seed in seeds):
         parser.error(f"seeds of the {args.split} split lie in {pool}")
-    config = load_config()
+    config = load_config(args.config)
     config["scan"].setdefault("ocr", {})["threads"] = args.threads
     if args.engine:
         config["scan"]["engine"] = args.engine

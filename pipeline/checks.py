@@ -23,7 +23,8 @@ from typing import Any
 import yaml
 
 from pipeline.config import resolve_path
-from pipeline.extract.rules import DEFAULT_RULES_DIR
+from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
+from pipeline.form_checks import form_checks
 from pipeline.model import Check, Document, ExpenditureItem, Field, Performance
 
 CHECKS_FILE = "checks.yaml"
@@ -262,6 +263,8 @@ def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
     checks += _repeated_figure_checks(document)
     checks += _item_checks(document, config)
     checks += _total_checks(document, config)
+    total_labels = load_rules(resolve_path(rules_dir or DEFAULT_RULES_DIR)).performance.total_row
     for index, record in enumerate(document.performance):
         checks += _performance_checks(index, record, config)
+        checks += form_checks(index, record, total_labels)
     return checks

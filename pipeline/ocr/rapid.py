@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.config import resolve_path
 from pipeline.model import BBox
 from pipeline.ocr.base import ROW_PAD_PX, OcrOptions, PixelLine, RegionReader, pad_row, split_box, text_rows
 
@@ -138,6 +139,10 @@ def _params(options: OcrOptions) -> dict[str, object]:
     for path in params.values():
         if not Path(path).is_file():
             raise FileNotFoundError(f"the rapidocr wheel should ship {path}; reinstall rapidocr==3.10.0")
+    if options.rapidocr_rec_model:
+        params["Rec.model_path"] = str(resolve_path(options.rapidocr_rec_model))
+        if options.rapidocr_rec_keys:
+            params["Rec.rec_keys_path"] = str(resolve_path(options.rapidocr_rec_keys))
     params |= {
         "Global.log_level": "warning",
         "Global.text_score": options.min_confidence,

@@ -1,0 +1,69 @@
+"""Checks that a 绩效自评表's indicator rows have the shape of indicator rows.
+
+On a damaged scan the grid can go wrong in ways the arithmetic checks do not
+see and the recogniser is sure of: a spurious rule splits a row in two, a
+missed column rule shifts a row's cells one column to the left, the 总分 row
+is read as an indicator.  Every value is then read well, into the wrong
+field.  These checks look at a form's own structure, no vocabulary:
+
+* an indicator row states its 分值 (weight);
+* a 三级指标 is not a "…指标" label of the form's 一级/二级 columns (a shift);
+* a 偏差原因 is not a bare number (a shift of 分值/得分 into it);
+* no level holds the total row's label.
+
+``form_checks(index, record, total_labels)`` returns one Check per form;
+when it fails it names every field of the rows that broke a rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.model import Check, Field, Indicator, Performance
+
+_BARE_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_LEVELS = ("level1", "level2")
+# Level labels are named "…指标" (数量指标, 社会效益指标); a measure's name,
+# which a 三级指标 is, may repeat a level ("服务对象满意度") but is not one.
+_LEVEL_SUFFIX = "指标"
+
+
+def form_checks(index: int, record: Performance, total_labels: frozenset[str]) -> list[Check]:
+    if not record.indicators:
+        return []
+    labels = {_text(getattr(row, name)) for row in record.indicators for name in _LEVELS} - {""}
+    broken: list[tuple[int, str]] = []
+    for row_index, row in enumerate(record.indicators):
+        reason = _broken(row, labels, total_labels)
+        if reason:
+            broken.append((row_index, reason))
+    path = f"performance[{index}]"
+    fields = [
+        f"{path}.indicators[{row_index}].{name}"
+        for row_index, _ in broken
+        for name in Indicator.model_fields
+        if getattr(record.indicators[row_index], name).value is not None
+    ]
+    message = "; ".join(f"row {row_index}: {reason}" for row_index, reason in broken) or "every row well formed"
+    return [Check(rule=f"{path}.indicators are whole indicator rows", passed=not broken, fields=fields,
+                  message=message)]
+
+
+def _broken(row: Indicator, labels: set[str], total_labels: frozenset[str]) -> str | None:
+    level3 = _text(row.level3)
+    if level3 and row.weight.value is None:
+        return f"'{level3}' states no 分值"
+    if level3 in labels and level3.endswith(_LEVEL_SUFFIX):
+        return f"三级指标 '{level3}' is a level label of the form"
+    reason = _text(row.deviation_reason)
+    if _BARE_NUMBER.match(reason):
+        return f"偏差原因 '{reason}' is a number"
+    for name in ("level1", "level2", "level3"):
+        text = _text(getattr(row, name))
+        if any(label in text for label in total_labels):
+            return f"{name} '{text}' holds the total row's label"
+    return None
+
+
+def _text(field: Field) -> str:
+    return "".join(str(field.value).split()) if field.value is not None else ""

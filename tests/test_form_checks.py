@@ -1,0 +1,57 @@
+"""form_checks: indicator rows a damaged grid broke are flagged for review."""
+
+from __future__ import annotations
+
+from pipeline.checks import run
+from pipeline.confidence import ConfidenceOptions, score
+from pipeline.extract import extract
+from pipeline.form_checks import form_checks
+from pipeline.model import DocumentInfo
+from tests.builders import table_from_grid
+from tests.test_performance import ROWS_000
+
+INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["ocr"])
+TOTAL = frozenset({"总分"})
+FIRST_INDICATOR = 9  # the row of ROWS_000 under the indicator header
+
+
+def _check(rows: list[list[str]]):
+    [record] = extract([], [table_from_grid(rows)], INFO).performance
+    [check] = form_checks(0, record, TOTAL)
+    return record, check
+
+
+def test_a_well_formed_form_passes() -> None:
+    _, check = _check(ROWS_000)
+    assert check.passed and not check.fields
+
+
+def test_a_row_split_by_a_spurious_rule_is_flagged() -> None:
+    row = ROWS_000[FIRST_INDICATOR]
+    top = [row[0], row[1], row[2], row[3][:4], row[4], row[5], "", "", ""]
+    bottom = ["^", "^", "", row[3][4:], "", "", row[6], row[7], row[8]]
+    rows = [*ROWS_000[:FIRST_INDICATOR], top, bottom, *ROWS_000[FIRST_INDICATOR + 1 :]]
+    _, check = _check(rows)
+    assert not check.passed
+    assert "performance[0].indicators[0].level3" in check.fields
+
+
+def test_a_row_shifted_one_column_left_is_flagged() -> None:
+    # 质量指标 / 项目验收合格率 / >=90% / =100% / 10 / 10 / reason, one column left.
+    row = ROWS_000[FIRST_INDICATOR + 1]
+    shifted = [row[0], "产出指标", "质量指标", row[4], row[5], row[6], row[7], row[7], row[7]]
+    rows = [*ROWS_000[: FIRST_INDICATOR + 1], shifted, *ROWS_000[FIRST_INDICATOR + 2 :]]
+    record, check = _check(rows)
+    assert not check.passed, record.indicators[1]
+    assert any(path.startswith("performance[0].indicators[1].") for path in check.fields)
+
+
+def test_failed_shape_sends_the_rows_fields_to_review() -> None:
+    row = ROWS_000[FIRST_INDICATOR]
+    broken = [*row[:6], "", "", ""]
+    document = extract([], [table_from_grid([*ROWS_000[:FIRST_INDICATOR], broken, *ROWS_000[FIRST_INDICATOR + 1:]])],
+                       INFO)
+    document.checks = run(document)
+    score(document, ConfidenceOptions(calibration=None))
+    assert document.performance[0].indicators[0].level3.status == "review"
+    assert document.performance[0].indicators[1].level3.status == "auto"
