@@ -248,3 +248,29 @@ def test_a_complete_form_takes_no_rest() -> None:
     document = extract([], [form, other], INFO)
     assert [t.status for t in document.tables] == ["auto", "review"]
     assert len(document.performance[0].indicators) == len(EXPECTED_INDICATORS_000)
+
+
+HEADER_000 = 8  # the indicator header row of ROWS_000
+
+
+def test_a_header_cell_cut_off_its_row_by_a_spurious_rule_still_names_its_column() -> None:
+    header = ROWS_000[HEADER_000]
+    cut = [header[0], "", *header[2:]]
+    below = [U, header[1], *([""] * (len(header) - 2))]
+    rows = [*ROWS_000[:HEADER_000], cut, below, *ROWS_000[HEADER_000 + 1 :]]
+    [record] = records(table_from_grid(rows))
+    assert [i.level3.value for i in record.indicators] == [row[2] for row in EXPECTED_INDICATORS_000]
+    assert record.indicators[0].level1.value == "产出指标"
+
+
+def test_a_row_split_in_two_is_one_indicator_and_keeps_the_level_that_fell_below() -> None:
+    """成本指标's row (index 13) cut by a crease: its level1 label below the cut,
+    the other cells spanning both parts."""
+    cost = ROWS_000[13]
+    top = [cost[0], "", *cost[2:]]
+    below = [U, cost[1], *([U] * (len(cost) - 2))]
+    rows = [*ROWS_000[:13], top, below, *ROWS_000[14:]]
+    [record] = records(table_from_grid(rows))
+    assert [(i.level1.value, i.level3.value) for i in record.indicators] == [
+        (level1, level3) for level1, _, level3, *_ in EXPECTED_INDICATORS_000
+    ]

@@ -73,3 +73,18 @@ def test_a_degree_sign_no_partner_can_settle_is_kept_but_doubted() -> None:
     settle(rows, RULES)
     assert _values(rows) == [(">=90°", "=96°")]
     assert rows[0].target.confidence < 0.95 and rows[0].actual.confidence < 0.95
+
+
+def test_a_doubled_equals_is_one() -> None:
+    rows = [_row(">==80%", "==100%")]
+    settle(rows, RULES)
+    assert _values(rows) == [(">=80%", "=100%")]
+
+
+def test_a_bare_or_equals_target_among_limits_is_doubted_but_100_percent_is_not() -> None:
+    rows = [_row(">=67 户", "=98 户"), _row(">=90%", "=100%"), _row("<=1 年", "=0.17 年"), _row("=85%", "=90%"),
+            _row("90%", "=95%"), _row("=100%", "=100%")]
+    settle(rows, RULES)
+    assert [row.target.value for row in rows[3:]] == ["=85%", "90%", "=100%"]
+    assert rows[3].target.confidence < 0.95 and rows[4].target.confidence < 0.95
+    assert rows[5].target.confidence == 0.99 and rows[0].target.confidence == 0.99

@@ -68,28 +68,42 @@ class _Grid:
         return text if text in labels else _nearest_label(text, labels)
 
     def header_row(self, columns: dict[str, str], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
-        """The first row naming every required column; column name -> grid column.
+        """The last row of the first header naming every required column;
+        column name -> grid column.
 
         Exact labels first; then each cell left over may name, by one edit,
-        one of the columns the row still lacks.
+        one of the columns the row still lacks.  A header may take two grid
+        rows when the second holds nothing but labels: a seal's ring or a
+        crease read as a rule cuts a header cell ("一级指标") off its row.
         """
-        for index, row in enumerate(self.rows):
-            found: dict[str, int] = {}
-            leftover = []
-            for cell in row:
-                name = columns.get(self.label(cell))
-                if name is not None and name not in found:
-                    found[name] = cell.col
-                elif name is None:
-                    leftover.append(cell)
-            for cell in leftover:
-                missing = {label: name for label, name in columns.items() if name not in found}
-                near = _nearest_label(self.label(cell), missing)
-                if near is not None:
-                    found[missing[near]] = cell.col
+        for index in range(len(self.rows)):
+            found = self._header_labels(self.rows[index], columns)
             if all(name in found for name in required):
                 return index, found
+            below = self.rows[index + 1] if index + 1 < len(self.rows) else []
+            below_found = self._header_labels(below, columns)
+            named = sum(1 for cell in below if self.label(cell))
+            if found and below_found and named == len(below_found):
+                both = {**below_found, **found}
+                if all(name in both for name in required):
+                    return index + 1, both
         return None
+
+    def _header_labels(self, row: list[TableCell], columns: dict[str, str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        leftover = []
+        for cell in row:
+            name = columns.get(self.label(cell))
+            if name is not None and name not in found:
+                found[name] = cell.col
+            elif name is None:
+                leftover.append(cell)
+        for cell in leftover:
+            missing = {label: name for label, name in columns.items() if name not in found}
+            near = _nearest_label(self.label(cell), missing)
+            if near is not None:
+                found[missing[near]] = cell.col
+        return found
 
     def right_of(self, cell: TableCell) -> TableCell | None:
         """The first non-empty cell to the right of a label cell, same row."""
@@ -193,27 +207,47 @@ def _indicators(grid: _Grid, perf: PerformanceRules, rules: Rules) -> tuple[list
     header_row, columns = located
     indicators: list[Indicator] = []
     carried: dict[str, Field] = {}
+    carried_here: set[str] = set()  # levels the last indicator took from the row above
     for row in range(header_row + 1, grid.table.n_rows):
         if grid.row_has(row, perf.total_row):
             score_col = columns.get("score")
             score_cell = grid.table.cell_at(row, score_col) if score_col is not None else None
             return indicators, _cell_field(score_cell, normalize.fund_cell, rules)
+        if indicators and _lower_part_of_a_split_row(grid, row, columns):
+            # A spurious rule (a seal's ring, a crease) cut the row above in
+            # two; a level label that fell below the cut is that row's.
+            for name in carried_here & set(_CARRIED_LEVELS):
+                cell = grid.table.cell_at(row, columns[name]) if name in columns else None
+                if cell is not None and cell.row == row and not normalize.is_empty_cell(cell.text):
+                    level = _cell_field(cell, normalize.text, rules)
+                    indicators[-1] = indicators[-1].model_copy(update={name: level})
+                    carried[name] = level
+            continue
         fields = {
             name: _cell_field(grid.table.cell_at(row, columns[name]) if name in columns else None, normalizer, rules)
             for name, normalizer in _INDICATOR_NORMALIZERS.items()
         }
         if all(fields[name].value is None for name in ("level3", "target", "actual")):
             continue
+        carried_here = set()
         for name in _CARRIED_LEVELS:
             # A merged cell the table stage did not see as a span: carry the
             # level from the row above, a little less surely.
             if fields[name].value is None and name in carried:
+                carried_here.add(name)
                 fields[name] = carried[name].model_copy(
                     update={"confidence": round(carried[name].confidence * rules.confidence.carried_level, 4)}
                 )
             carried[name] = fields[name]
         indicators.append(Indicator(**fields))
     return indicators, Field()
+
+
+def _lower_part_of_a_split_row(grid: _Grid, row: int, columns: dict[str, int]) -> bool:
+    """Whether no cell of the row's 三级指标, target or actual starts on it:
+    each spans down from the row above, so the row is not an indicator of its own."""
+    cells = [grid.table.cell_at(row, columns[name]) for name in ("level3", "target", "actual") if name in columns]
+    return bool(cells) and all(cell is not None and cell.row < row for cell in cells)
 
 
 def _performance(table: Table, rules: Rules) -> Performance | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pipeline.extract.rules import SymbolRules
 from pipeline.model import Field, Indicator
 
+_DOUBLED_EQUALS = re.compile(r"^(>|<)?==+")
 _QUANTITY = re.compile(r"^(?P<op>>=|<=|=|>|<)?(?P<number>-?\d+(?:\.\d+)?)(?P<gap>\s?)(?P<unit>[^\d\s].*)?$")
 _STRICT = {">": ">=", "<": "<="}
 
@@ -58,10 +59,21 @@ def _doubted(field: Field, factor: float) -> Field:
 def settle(indicators: list[Indicator], rules: SymbolRules) -> None:
     """Settle the symbols of one form's indicator values in place."""
     for indicator in indicators:
+        _single_equals(indicator, rules)
         _same_unit_on_both_sides(indicator, rules)
         _doubt_percent_lookalikes(indicator, rules)
     _equals_habit(indicators, rules)
     _limit_habit(indicators, rules)
+
+
+def _single_equals(indicator: Indicator, rules: SymbolRules) -> None:
+    """``>==80%``: a stroke of ``=`` read twice."""
+    for side in ("target", "actual"):
+        field = getattr(indicator, side)
+        if isinstance(field.value, str) and _DOUBLED_EQUALS.match(field.value):
+            value = _DOUBLED_EQUALS.sub(lambda m: f"{m.group(1) or ''}=", field.value)
+            update = {"value": value, "confidence": round(field.confidence * rules.repair_factor, 4)}
+            setattr(indicator, side, field.model_copy(update=update))
 
 
 def _same_unit_on_both_sides(indicator: Indicator, rules: SymbolRules) -> None:
@@ -109,10 +121,14 @@ def _equals_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
 
 def _limit_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
     """A strict ``<``/``>`` among a form's ``<=``/``>=`` targets may be one that
-    lost its ``=``: it stays as read, less surely."""
+    lost its ``=``, and a bare or ``=`` target short of 100 % one that lost its
+    ``>``: they stay as read, less surely."""
     targets = [(indicator, q) for indicator in indicators if (q := _quantity(indicator.target)) is not None]
     inclusive = sum(q.op in _STRICT.values() for _, q in targets)
-    strict = [indicator for indicator, q in targets if q.op in _STRICT]
-    if inclusive >= rules.equals_habit_count and len(strict) < inclusive:
-        for indicator in strict:
+    # A strict limit, or a bare or "=" target short of 100 %, among limits:
+    # the "<"/">" or the "=" may be what is left of one.
+    odd = [indicator for indicator, q in targets
+           if q.op in _STRICT or (q.op in ("", "=") and not (q.unit == "%" and float(q.number) >= 100))]
+    if inclusive >= rules.equals_habit_count and len(odd) < inclusive:
+        for indicator in odd:
             indicator.target = _doubted(indicator.target, rules.doubt_factor)
