@@ -32,13 +32,16 @@ from tests.corpus.generate import generate
 # Disjoint from the seeds the tests use.
 DEFAULT_SEEDS = list(range(20_001, 20_021))
 DEFAULT_SCAN_SEEDS = [20_001, 20_002, 20_003]
+# 150dpi-jpeg (q30) lies in a held-out region of the damage space
+# (tests/corpus/space.py): calibration never sees it.
+DEFAULT_PRESETS = [preset for preset in sorted(PRESETS) if preset != "150dpi-jpeg"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="*", default=DEFAULT_SEEDS)
     parser.add_argument("--scan-seeds", type=int, nargs="*", default=DEFAULT_SCAN_SEEDS)
-    parser.add_argument("--presets", nargs="*", choices=sorted(PRESETS), default=sorted(PRESETS))
+    parser.add_argument("--presets", nargs="*", choices=sorted(PRESETS), default=DEFAULT_PRESETS)
     parser.add_argument("--out", default="models/calibration.json")
     args = parser.parse_args()
 

@@ -150,8 +150,8 @@ def _located(results: list[FieldResult]) -> list[FieldResult]:
 def _tables_found(document: Document, truth: dict) -> dict[str, int]:
     """How many of the truth's tables some output table covers the first page of,
     and how many output tables went to review rather than into a record."""
-    starts = {table.pages[0] for table in document.tables} | {p for t in document.tables for p in t.pages}
-    found = sum(1 for pages in truth["table_pages"] if pages[0] in starts)
+    covered = {page for table in document.tables for page in table.pages}
+    found = sum(1 for pages in truth["table_pages"] if pages[0] in covered)
     review = sum(1 for table in document.tables if table.status == "review")
     return {"truth": len(truth["table_pages"]), "found": found, "review": review,
             "records": len(document.performance), "truth_records": len(truth.get("performance", []))}

@@ -65,11 +65,15 @@ def main() -> None:
         args.markdown.write_text(text + "\n", encoding="utf-8")
     if args.write_calibration:
         kept = {k: v for k, v in load_calibrations(args.write_calibration).items() if not k.startswith("ocr")}
+        target = args.write_calibration
+        earlier = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
         seeds = sorted({d["seed"] for d in documents if d["split"] == "tuning"})
+        counts = {**earlier.get("fields", {}),
+                  "ocr": sum(1 for r in fields if r["split"] == "tuning" and r["confidence"] is not None)}
         save_calibrations(args.write_calibration, {**kept, **calibrations},
                           fitted_on=f"ocr: scans of tuning seeds {seeds} across the damage space "
-                                    "(benchmarks/scan_space.py); other sources kept from the earlier fit",
-                          fields={"ocr": sum(1 for r in fields if r["split"] == "tuning" and r["confidence"])})
+                                    f"(benchmarks/scan_space.py); text: {earlier.get('fitted_on', 'identity')}",
+                          fields=counts)
 
 
 # --------------------------------------------------------------------------

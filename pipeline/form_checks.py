@@ -6,7 +6,7 @@ missed column rule shifts a row's cells one column to the left, the 总分 row
 is read as an indicator.  Every value is then read well, into the wrong
 field.  These checks look at a form's own structure, no vocabulary:
 
-* an indicator row states its 分值 (weight);
+* an indicator row states its 分值 (weight), in a form that has them;
 * a 三级指标 is not a "…指标" label of the form's 一级/二级 columns (a shift);
 * a 偏差原因 is not a bare number (a shift of 分值/得分 into it);
 * no level holds the total row's label.
@@ -32,9 +32,10 @@ def form_checks(index: int, record: Performance, total_labels: frozenset[str]) -
     if not record.indicators:
         return []
     labels = {_text(getattr(row, name)) for row in record.indicators for name in _LEVELS} - {""}
+    weighted = any(row.weight.value is not None for row in record.indicators)  # a form with a 分值 column
     broken: list[tuple[int, str]] = []
     for row_index, row in enumerate(record.indicators):
-        reason = _broken(row, labels, total_labels)
+        reason = _broken(row, labels, total_labels, weighted)
         if reason:
             broken.append((row_index, reason))
     path = f"performance[{index}]"
@@ -49,9 +50,9 @@ def form_checks(index: int, record: Performance, total_labels: frozenset[str]) -
                   message=message)]
 
 
-def _broken(row: Indicator, labels: set[str], total_labels: frozenset[str]) -> str | None:
+def _broken(row: Indicator, labels: set[str], total_labels: frozenset[str], weighted: bool) -> str | None:
     level3 = _text(row.level3)
-    if level3 and row.weight.value is None:
+    if weighted and level3 and row.weight.value is None:
         return f"'{level3}' states no 分值"
     if level3 in labels and level3.endswith(_LEVEL_SUFFIX):
         return f"三级指标 '{level3}' is a level label of the form"

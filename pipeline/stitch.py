@@ -71,10 +71,13 @@ def continues(first: Table, second: Table, options: TableOptions) -> bool:
     return not re.search(options.new_table_first_row, first_row)
 
 
-def joined(first: Table, second: Table, options: TableOptions) -> Table:
+def joined(first: Table, second: Table, options: TableOptions, onto_first: bool = False) -> Table:
     """``second`` appended below ``first``: rows renumbered, pages kept, and
     both parts put on the union of their column boundaries, each cell's
     boundaries taken in proportion to its own page's part of the table.
+    With ``onto_first``, ``second`` is put on ``first``'s columns alone
+    (each cell to the nearest): for a part whose columns did not agree,
+    whose own extra boundaries would shift its cells off the first's.
 
     A merged cell cut by the page break stays two cells: the part on the
     new page becomes a cell of the new rows.  An empty cell in the new
@@ -84,7 +87,8 @@ def joined(first: Table, second: Table, options: TableOptions) -> Table:
     the new page is dropped.
     """
     frames = {**_page_frames(first), **_page_frames(second)}
-    edges = _snap(_relative_edges(first, frames) + _relative_edges(second, frames), options.column_tolerance)
+    own = _relative_edges(first, frames)
+    edges = own if onto_first else _snap(own + _relative_edges(second, frames), options.column_tolerance)
     first_cells = [_on_columns(cell, edges, frames) for cell in first.cells]
     second_cells = [_on_columns(cell, edges, frames) for cell in second.cells]
     first_grid = replace(first, cells=first_cells, n_cols=len(edges) - 1)
@@ -176,11 +180,16 @@ def _on_columns(cell: TableCell, edges: list[float], frames: dict[int, Frame]) -
 
 
 def _same_row(first: list[TableCell], second: list[TableCell]) -> bool:
-    """The same header: as many cells, and nearly the same text (OCR slips aside)."""
+    """The same header: as many cells, and nearly the same text (OCR slips
+    aside); a row with digits in it is data, repeated only if exactly equal."""
     if len(first) != len(second):
         return False
     a, b = "|".join(cell.text for cell in first), "|".join(cell.text for cell in second)
-    return a == b or difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() >= _REPEATED_HEADER_SIMILARITY
+    if a == b:
+        return True
+    if any(ch.isdigit() for ch in a + b):
+        return False
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() >= _REPEATED_HEADER_SIMILARITY
 
 
 def _nothing_between(first: Table, second: Table, options: TableOptions, pages: dict[int, Page]) -> bool:

@@ -274,3 +274,25 @@ def test_a_row_split_in_two_is_one_indicator_and_keeps_the_level_that_fell_below
     assert [(i.level1.value, i.level3.value) for i in record.indicators] == [
         (level1, level3) for level1, _, level3, *_ in EXPECTED_INDICATORS_000
     ]
+
+
+def test_a_table_too_narrow_to_be_a_forms_rest_is_not_joined_to_it() -> None:
+    """A form whose 总分 the scan lost, then a two-column budget table on the
+    next page: that table is not the form's rest, and goes to review."""
+    no_total = table_from_grid(ROWS_000[:-1], page=5)
+    budget = table_from_grid([["项目", "金额"], ["财政拨款收入", "3,067.19"]], page=6)
+    document = extract([], [no_total, budget], INFO)
+    assert [i.level3.value for i in document.performance[0].indicators][-1] == "受益对象满意度"
+    assert [t.status for t in document.tables] == ["auto", "review"]
+
+
+def test_a_rest_whose_columns_drifted_is_put_on_the_forms_columns() -> None:
+    first, rest = _split_at(ROWS_000, 12, shift=0.0)
+    for cell in rest.cells:  # the rest's inner boundaries sit 3 % of the width further right
+        x0, y0, x1, y1 = cell.bbox
+        width = rest.bbox[2] - rest.bbox[0]
+        cell.bbox = (x0 + (0.03 * width if cell.col else 0), y0, x1 + (0.03 * width if cell.col < 8 else 0), y1)
+    [record] = extract([], [first, rest], INFO).performance
+    assert [(i.level3.value, i.target.value) for i in record.indicators][3:] == [
+        (level3, target) for _, _, level3, target, *_ in EXPECTED_INDICATORS_000[3:]
+    ]

@@ -81,3 +81,10 @@ def test_join_of_parts_with_a_missing_rule_puts_cells_on_the_union_of_columns() 
     table = joined(first, rest, TableOptions())
     total = table.cell_at(3, 0)
     assert total is not None and total.colspan == 2 and total.text == "总分"
+
+
+def test_a_first_data_row_like_the_head_of_a_headerless_part_is_kept() -> None:
+    first = _part(1, [["合计", "0.00", "12.00"], ["其中", "0.00", "3.00"]], 700)
+    rest = _part(2, [["合计", "0.00", "15.00"], ["其他", "1.00", "2.00"]], 80)
+    [table] = stitch([[first], [rest]])
+    assert table.n_rows == 4 and table.cell_at(2, 2).text == "15.00"

@@ -88,3 +88,9 @@ def test_a_bare_or_equals_target_among_limits_is_doubted_but_100_percent_is_not(
     assert [row.target.value for row in rows[3:]] == ["=85%", "90%", "=100%"]
     assert rows[3].target.confidence < 0.95 and rows[4].target.confidence < 0.95
     assert rows[5].target.confidence == 0.99 and rows[0].target.confidence == 0.99
+
+
+def test_a_bare_number_takes_the_partners_percent_only_when_it_could_be_a_share() -> None:
+    rows = [_row(">=90%", "=100"), _row(">=90%", "=950"), _row(">=3", "=100%")]
+    settle(rows, RULES)
+    assert _values(rows) == [(">=90%", "=100%"), (">=90%", "=950"), (">=3", "=100%")]

@@ -15,8 +15,8 @@ from pathlib import Path
 from pipeline.config import resolve_path
 from pipeline.extract.document import read_document_info
 from pipeline.extract.figures import extract_figures
+from pipeline.extract.forms import extract_performance
 from pipeline.extract.items import extract_class_totals, extract_items
-from pipeline.extract.performance import extract_performance
 from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.extract.sections import split_sections
 from pipeline.model import Document, DocumentInfo, Paragraph, Table, table_out

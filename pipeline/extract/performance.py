@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from pipeline import normalize, stitch
+from pipeline import normalize
 from pipeline.cjk import CJK_CLASS
 from pipeline.extract import symbols
 from pipeline.extract.fields import field_from_cell
 from pipeline.extract.rules import PerformanceRules, Rules, compact
 from pipeline.model import Field, FundRow, Indicator, Performance, Table, TableCell
 from pipeline.normalize import Normalized
-from pipeline.tables import TableOptions
 
 Normalizer = Callable[[str], Normalized]
 
@@ -33,7 +31,7 @@ _LABEL_SPECKS = re.compile(rf"^[.·•★*。，,、:：]+|[.·•★*。，,、
 _MIN_FUZZY_LABEL = 4
 
 
-def _label(text: str) -> str:
+def label_text(text: str) -> str:
     """A cell's text as labels are written: compact, without specks' marks at its ends."""
     return _LABEL_SPECKS.sub("", compact(normalize.STRAY_MARK.sub("", text)))
 
@@ -49,7 +47,7 @@ class _Grid:
     def __init__(self, table: Table) -> None:
         self.table = table
         self.rows = table.rows()
-        self.labels = {id(cell): _label(cell.text) for cell in table.cells}
+        self.labels = {id(cell): label_text(cell.text) for cell in table.cells}
 
     def label(self, cell: TableCell | None) -> str:
         return self.labels[id(cell)] if cell is not None else ""
@@ -60,12 +58,12 @@ class _Grid:
         exact = next((cell for cell in cells if self.label(cell) in labels), None)
         if exact is not None:
             return exact
-        return next((cell for cell in cells if _nearest_label(self.label(cell), labels) is not None), None)
+        return next((cell for cell in cells if _nearestlabel_text(self.label(cell), labels) is not None), None)
 
     def canonical(self, cell: TableCell, labels: frozenset[str] | dict[str, str]) -> str | None:
         """The label of ``labels`` that ``cell`` names (exactly or by one edit), if any."""
         text = self.label(cell)
-        return text if text in labels else _nearest_label(text, labels)
+        return text if text in labels else _nearestlabel_text(text, labels)
 
     def header_row(self, columns: dict[str, str], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
         """The last row of the first header naming every required column;
@@ -100,7 +98,7 @@ class _Grid:
                 leftover.append(cell)
         for cell in leftover:
             missing = {label: name for label, name in columns.items() if name not in found}
-            near = _nearest_label(self.label(cell), missing)
+            near = _nearestlabel_text(self.label(cell), missing)
             if near is not None:
                 found[missing[near]] = cell.col
         return found
@@ -122,7 +120,7 @@ class _Grid:
         return any(self.canonical(cell, labels) is not None for cell in self.rows[row])
 
 
-def _nearest_label(text: str, labels: frozenset[str] | dict[str, str]) -> str | None:
+def _nearestlabel_text(text: str, labels: frozenset[str] | dict[str, str]) -> str | None:
     """The one label of ``labels`` (at least ``_MIN_FUZZY_LABEL`` long) one edit from ``text``."""
     near = {label for label in labels if len(label) >= _MIN_FUZZY_LABEL and _one_edit(text, label)}
     return near.pop() if len(near) == 1 else None
@@ -215,13 +213,16 @@ def _indicators(grid: _Grid, perf: PerformanceRules, rules: Rules) -> tuple[list
             return indicators, _cell_field(score_cell, normalize.fund_cell, rules)
         if indicators and _lower_part_of_a_split_row(grid, row, columns):
             # A spurious rule (a seal's ring, a crease) cut the row above in
-            # two; a level label that fell below the cut is that row's.
-            for name in carried_here & set(_CARRIED_LEVELS):
+            # two: what fell below the cut (a level label, a 分值) is that row's.
+            for name, normalizer in _INDICATOR_NORMALIZERS.items():
                 cell = grid.table.cell_at(row, columns[name]) if name in columns else None
-                if cell is not None and cell.row == row and not normalize.is_empty_cell(cell.text):
-                    level = _cell_field(cell, normalize.text, rules)
-                    indicators[-1] = indicators[-1].model_copy(update={name: level})
-                    carried[name] = level
+                if cell is None or cell.row != row or normalize.is_empty_cell(cell.text):
+                    continue
+                if getattr(indicators[-1], name).value is None or name in carried_here:
+                    value = _cell_field(cell, normalizer, rules)
+                    indicators[-1] = indicators[-1].model_copy(update={name: value})
+                    if name in _CARRIED_LEVELS:
+                        carried[name] = value
             continue
         fields = {
             name: _cell_field(grid.table.cell_at(row, columns[name]) if name in columns else None, normalizer, rules)
@@ -250,7 +251,8 @@ def _lower_part_of_a_split_row(grid: _Grid, row: int, columns: dict[str, int]) -
     return bool(cells) and all(cell is not None and cell.row < row for cell in cells)
 
 
-def _performance(table: Table, rules: Rules) -> Performance | None:
+def read_form(table: Table, rules: Rules) -> Performance | None:
+    """The performance record of one table, or None when it is not a 绩效自评表."""
     perf = rules.performance
     grid = _Grid(table)
     name_cell = grid.find(perf.scope_by_name_label)
@@ -272,51 +274,3 @@ def _performance(table: Table, rules: Rules) -> Performance | None:
         indicators=indicators,
         total_score=total_score,
     )
-
-
-@dataclass
-class FormReading:
-    """The performance records, and what became of each table: the grids
-    after a form's header-less rest was joined to it, and for each grid the
-    record it went into (``performance[2]``) or None."""
-
-    records: list[Performance] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    placed: list[str | None] = field(default_factory=list)
-
-
-def extract_performance(tables: list[Table], rules: Rules, table_options: TableOptions | None = None) -> FormReading:
-    """One record per performance table, in the order the tables come.
-
-    A table the stitching left apart from the form before it (its columns
-    did not agree closely enough, or text stood between) is that form's
-    rest when the form has not reached its 总分 row, the table starts on
-    the next page and starts no form of its own: it takes the form's column
-    roles (``stitch.joined``).
-    """
-    options = table_options or TableOptions()
-    reading = FormReading()
-    for table in tables:
-        previous = reading.tables[-1] if reading.tables and reading.placed[-1] else None
-        if previous is not None and _is_rest_of(previous, table, rules):
-            whole = stitch.joined(previous, table, options)
-            record = _performance(whole, rules)
-            if record is not None:
-                reading.tables[-1], reading.records[-1] = whole, record
-                continue
-        record = _performance(table, rules)
-        reading.tables.append(table)
-        reading.placed.append(f"performance[{len(reading.records)}]" if record is not None else None)
-        if record is not None:
-            reading.records.append(record)
-    return reading
-
-
-def _is_rest_of(form: Table, part: Table, rules: Rules) -> bool:
-    perf = rules.performance
-    if part.page != form.pages[-1] + 1:
-        return False
-    form_grid, part_grid = _Grid(form), _Grid(part)
-    if any(form_grid.row_has(row, perf.total_row) for row in range(form.n_rows)):
-        return False  # the form is complete
-    return part_grid.find(perf.scope_by_name_label) is None and part_grid.find(perf.goal_expected) is None

@@ -205,6 +205,7 @@ class SymbolRules:
     percent_lookalikes: tuple[str, ...]
     equals_habit_share: float
     equals_habit_count: int
+    limit_habit_count: int
     repair_factor: float
     doubt_factor: float
 

@@ -83,11 +83,20 @@ def _same_unit_on_both_sides(indicator: Indicator, rules: SymbolRules) -> None:
         return
     for side, mine, theirs in (("target", target, actual), ("actual", actual, target)):
         unit = _mended_unit(mine.unit, theirs.unit, rules)
+        if unit is None and not mine.unit and theirs.unit == "%" and _comparable(mine.number, theirs.number):
+            unit = "%"  # "=100" beside ">=90%": the % dropped
         if unit is not None:
             field = getattr(indicator, side)
             setattr(indicator, side, _changed(field, _Quantity(mine.op, mine.number, mine.gap or " ", unit),
                                               rules.repair_factor))
             return
+
+
+def _comparable(number: str, partner: str) -> bool:
+    """Two numbers that could measure the same share: both at most 100 and
+    within a factor of two (so "950" or "3" beside "90%" are left alone)."""
+    a, b = float(number), float(partner)
+    return 0 < a <= 100 and 0 < b <= 100 and 0.5 <= a / b <= 2
 
 
 def _doubt_percent_lookalikes(indicator: Indicator, rules: SymbolRules) -> None:
@@ -101,7 +110,7 @@ def _doubt_percent_lookalikes(indicator: Indicator, rules: SymbolRules) -> None:
 
 def _mended_unit(unit: str, partner: str, rules: SymbolRules) -> str | None:
     """``partner`` where ``unit`` is a damaged copy of it, else None."""
-    if partner == "%" and (unit in rules.percent_lookalikes or unit == ""):
+    if partner == "%" and unit in rules.percent_lookalikes:
         return "%"
     if "/" in partner and unit.replace("/", "") == partner.replace("/", "") and unit.count("/") < partner.count("/"):
         return partner
@@ -129,6 +138,6 @@ def _limit_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
     # the "<"/">" or the "=" may be what is left of one.
     odd = [indicator for indicator, q in targets
            if q.op in _STRICT or (q.op in ("", "=") and not (q.unit == "%" and float(q.number) >= 100))]
-    if inclusive >= rules.equals_habit_count and len(odd) < inclusive:
+    if inclusive >= rules.limit_habit_count and len(odd) < inclusive:
         for indicator in odd:
             indicator.target = _doubted(indicator.target, rules.doubt_factor)
