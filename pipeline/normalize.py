@@ -98,6 +98,9 @@ _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+")
 # ... and how the reports write one: groups of three after a comma, at most
 # one point.  Anything else ("3,36", "55.84.55", ".99") has another reading.
 _WELL_FORMED_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# Points where thousands commas belong ("16.037.61", "1.234.567.89"): groups of
+# three after the first, two decimals last.  One point alone stays decimal.
+_POINTS_AS_COMMAS = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+\.\d{2}")
 _FULL_WIDTH_NUMBER_CHARS = frozenset("０１２３４５６７８９，．")
 _ASCII_NUMBER_CHARS = frozenset("0123456789,.")
 _SPACE_INSIDE = re.compile(r"\s")
@@ -186,10 +189,15 @@ def _parse_decimal(raw: str) -> tuple[Decimal | None, Normalized[None]]:
     misread = mended != compact
     repaired = misread or bool(_SPACE_INSIDE.search(folded)) or _mixed_width(raw)
     run = _DIGIT_RUN.search(mended)
-    match = _NUMBER.match(run.group()) if run else None
+    digits = run.group() if run else ""
+    if _POINTS_AS_COMMAS.fullmatch(digits):
+        # "16.037.61": a thousands comma read as a point; only the last point is decimal.
+        digits = digits.replace(".", "", digits.count(".") - 1)
+        misread = repaired = True
+    match = _NUMBER.match(digits) if run else None
     if run is None or match is None:
         return None, Normalized(None, repaired, misread)
-    doubtful = match.group() != run.group() or not _WELL_FORMED_NUMBER.fullmatch(match.group())
+    doubtful = match.group() != digits or not _WELL_FORMED_NUMBER.fullmatch(match.group())
     reading = Normalized(None, repaired, misread, doubtful)
     try:
         return Decimal(match.group().replace(",", "").lstrip("+")), reading

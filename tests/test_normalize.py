@@ -183,3 +183,14 @@ def test_fold_keeps_length() -> None:
     text = "（一）２０２４年，增长１００％"
     assert len(normalize.fold(text)) == len(text)
     assert normalize.fold(text) == "(一)2024年,增长100%"
+
+
+@pytest.mark.parametrize(("raw", "value"), [("16.037.61", "16037.61"), ("26.707.15", "26707.15"),
+                                            ("1.234.567.89", "1234567.89")])
+def test_thousands_commas_read_as_points_are_settled_but_flagged(raw: str, value: str) -> None:
+    for read in (normalize.amount(raw), normalize.fund_cell(raw)):
+        assert read.value == value and read.misread and not read.doubtful
+
+
+def test_points_that_are_not_thousands_stay_doubtful() -> None:
+    assert normalize.amount("55.84.55").doubtful
