@@ -171,16 +171,27 @@ def _margins(pages: list[Page], body: list[Line], body_size: float) -> dict[int,
     by_format: dict[tuple[int, int], list[Line]] = {}
     for line in body:
         by_format.setdefault(size_of[line.page], []).append(line)
-    measured: dict[tuple[int, int], _Margins] = {}
-    for page_format, lines in by_format.items():
-        text_lines = [line for line in lines if abs(line.size - body_size) < 0.5] or lines
-        lefts = Counter(round(line.bbox[0]) for line in text_lines)
-        rights = sorted(line.bbox[2] for line in text_lines)
-        measured[page_format] = _Margins(
-            left=float(lefts.most_common(1)[0][0]),
-            right=rights[int(0.9 * (len(rights) - 1))],
-        )
-    return {number: measured[page_format] for number, page_format in size_of.items() if page_format in measured}
+    measured = {page_format: _measured(lines, body_size) for page_format, lines in by_format.items()}
+    margins = {number: measured[page_format] for number, page_format in size_of.items() if page_format in measured}
+    # A scan lies on the glass where the feeder put it, shifted by up to a
+    # centimetre or two from page to page: its margins are its own, where it
+    # has lines enough to tell.
+    for page in pages:
+        own = [line for line in body if line.page == page.number and abs(line.size - body_size) < 0.5]
+        if page.source == "ocr" and len(own) >= _OWN_MARGIN_LINES:
+            margins[page.number] = _measured(own, body_size)
+    return margins
+
+
+_OWN_MARGIN_LINES = 6
+_LEFT_BIN_PT = 2  # OCR line boxes jitter by a point or so
+
+
+def _measured(lines: list[Line], body_size: float) -> _Margins:
+    text_lines = [line for line in lines if abs(line.size - body_size) < 0.5] or lines
+    lefts = Counter(round(line.bbox[0] / _LEFT_BIN_PT) * _LEFT_BIN_PT for line in text_lines)
+    rights = sorted(line.bbox[2] for line in text_lines)
+    return _Margins(left=float(lefts.most_common(1)[0][0]), right=rights[int(0.9 * (len(rights) - 1))])
 
 
 def _title_size(pages: list[Page], body_size: float, options: ReadingOptions) -> float | None:

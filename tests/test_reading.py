@@ -164,3 +164,19 @@ def test_title_inside_the_header_band_stays_despite_a_running_header_of_the_same
     assert flow[0].kind == "title"
     assert flow[0].text == running_header
     assert [line.kind for line in first.lines] == ["header", "text", "text"]
+
+
+def test_a_scan_shifted_on_the_glass_keeps_its_paragraphs() -> None:
+    """Page 2 lies 30 pt further right (feeder drift): judged against page 1's
+    margin, every line of it would look indented and start a paragraph."""
+    def page(number: int, left: float) -> Page:
+        lines = [_chars("　　" + "二" * 35, left, 100)] + [_chars(FULL, left, 120 + 20 * k) for k in range(7)]
+        built = _page(number, lines)
+        built.source = "ocr"
+        return built
+
+    first, shifted = page(1, 72), page(2, 102)
+    for each in (first, shifted):
+        each.lines = build_lines(each)
+    flow = paragraphs([first, shifted])
+    assert [p.text[:3] for p in flow] == ["二二二", "二二二"]  # one paragraph per indented first line
