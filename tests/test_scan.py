@@ -206,8 +206,10 @@ def test_a_fold_across_the_page_is_no_rule() -> None:
     page = (page * (1 - 0.28 * np.exp(-((rows / 4.7) ** 2)))).astype(np.uint8)
     horizontal = sorted(round(s.y0) for s in ruling_lines(page) if s.horizontal)
     assert horizontal == [101, 161, 221, 281]
-    folded = ruling_lines(page, RulingOptions(min_rule_contrast=0))
-    assert any(abs(s.y0 - 190) < 3 for s in folded if s.horizontal)  # the switch off keeps it
+    # Either test alone drops it: too faint for a rule, and across the whole sheet.
+    assert not any(abs(s.y0 - 190) < 3 for s in ruling_lines(page, RulingOptions(min_rule_contrast=0)))
+    both_off = ruling_lines(page, RulingOptions(min_rule_contrast=0, max_page_span=1.1))
+    assert any(abs(s.y0 - 190) < 3 for s in both_off if s.horizontal)  # the switches off keep it
 
 
 def test_cell_crop_loses_rule_remnants_and_specks_not_points() -> None:

@@ -58,16 +58,7 @@ def test_long_cells_leave_no_page_error_on_any_scan_preset(preset: str, scanned_
     assert len(document.performance) >= 1
 
 
-BITONAL_GRID = pytest.mark.xfail(
-    strict=True,
-    reason="300 dpi bitonal: this table's grid comes out with 12 columns instead of 9, so the reason is cut "
-    "across columns (table structure on bitonal scans is issue 8's)",
-)
-
-
-@pytest.mark.parametrize(
-    "preset", [p if p != "300dpi-bitonal-g4" else pytest.param(p, marks=BITONAL_GRID) for p in PRESETS]
-)
+@pytest.mark.parametrize("preset", list(PRESETS))
 def test_long_cells_read_right_on_every_scan_preset(preset: str, long_cell_table, scanned_documents) -> None:
     _, _, reason = long_cell_table
     read = [i.deviation_reason.value or "" for p in scanned_documents[preset].performance for i in p.indicators]
