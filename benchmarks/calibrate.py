@@ -70,7 +70,7 @@ def collect(pipeline: Pipeline, seeds: list[int], scan_seeds: list[int], presets
     """Scored predicted fields (with a page) of born-digital and scanned reports."""
     results: list[FieldResult] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for pdf in generate(Path(tmp), seeds, kinds=("final_account", "overall_performance_report")):
+        for pdf in generate(Path(tmp), seeds, kinds=("final_account", "overall_performance_report"), statements=False):
             truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
             variants = [pdf]
             if int(pdf.stem.split("-")[1]) in scan_seeds and not pdf.stem.endswith("overall"):

@@ -100,7 +100,7 @@ def main() -> None:
     misaligned: list[str] = []
     lines_read = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for pdf in generate(Path(tmp), args.seeds, args.kinds):
+        for pdf in generate(Path(tmp), args.seeds, args.kinds, statements=False):
             for preset in args.presets:
                 scanned = scan_preset(pdf, Path(tmp) / f"{pdf.stem}-{preset}.pdf", preset, pages=args.pages)
                 for scanned_index, index in enumerate(args.pages):

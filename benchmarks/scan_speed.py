@@ -94,7 +94,7 @@ def accuracy(pipeline: Pipeline, reports: list[tuple[Path, Path]]) -> tuple[dict
 def make_scans(out: Path, seeds: list[int], presets: list[str], pages: int, whole: bool) -> list[Path]:
     """The reports of ``seeds`` and their scans: the first ``pages`` pages of
     the first report per preset, and (``whole``) every report per preset."""
-    report_pdfs = generate(out, seeds)
+    report_pdfs = generate(out, seeds, statements=False)
     for preset in presets:
         scan_preset(report_pdfs[0], _sample(out, preset), preset, pages=list(range(pages)))
         for pdf in report_pdfs if whole else []:

@@ -24,6 +24,7 @@ SECTIONS = (
     "class_totals",
     "performance",
     "performance_indicators",
+    "statements",
 )
 ITEM_FIELDS = ("lei", "kuan", "xiang", "code", "amount", "change", "growth_pct", "reason")
 CLASS_FIELDS = ("lei", "amount", "share_pct")
@@ -112,6 +113,7 @@ def evaluate(document: Document, truth: dict[str, Any]) -> Evaluation:
     results.extend(_items(document, truth.get("expenditure_items", [])))
     results.extend(_class_totals(document, truth.get("class_totals", [])))
     results.extend(_performance(document, truth.get("performance", [])))
+    results.extend(_statements(document, truth.get("statements", [])))
     for result in results:
         if result.page is not None and 0 < result.page <= len(info.page_sources):
             result.page_source = info.page_sources[result.page - 1]
@@ -155,6 +157,22 @@ def _performance(document: Document, truth: list[dict[str, Any]]) -> Iterator[Fi
             ("level3",),
             INDICATOR_FIELDS,
         )
+
+
+def _statements(document: Document, truth: list[dict[str, Any]]) -> Iterator[FieldResult]:
+    """Statement cells: each row's code, name and values, rows aligned by (side, code, name)."""
+    for s, statement, record in _aligned(document.statements, truth, ("form",)):
+        path = f"statements.{s}"
+        yield _compare("statements", f"{path}.title", _get(statement, "title"), record.get("title"))
+        rows = statement.rows if statement is not None else []
+        for r, row, truth_row in _aligned(rows, record.get("rows", []), ("side", "code", "name")):
+            row_path = f"{path}.rows.{r}"
+            for name in ("code", "name"):
+                yield _compare("statements", f"{row_path}.{name}", _get(row, name), truth_row.get(name))
+            values = row.values if row is not None else {}
+            truth_values = truth_row.get("values", {})
+            for key in sorted(set(values) | set(truth_values)):
+                yield _compare("statements", f"{row_path}.values.{key}", values.get(key), truth_values.get(key))
 
 
 def _records(
@@ -204,9 +222,11 @@ def align(predicted: Sequence[Any], truth: Sequence[Any]) -> list[tuple[int | No
     return pairs
 
 
-def _compare(section: str, path: str, predicted: Field | None, truth: Any) -> FieldResult:
+def _compare(section: str, path: str, predicted: Field | str | None, truth: Any) -> FieldResult:
     if predicted is None:
         return FieldResult(section, path, None, truth, None)
+    if not isinstance(predicted, Field):  # a bare value (an item's code)
+        return FieldResult(section, path, predicted, truth, None)
     return FieldResult(section, path, predicted.value, truth, predicted.confidence, predicted.page)
 
 

@@ -142,6 +142,7 @@ RULE_FILES = (
     "performance.yaml",
     "document.yaml",
     "confidence.yaml",
+    "statements.yaml",
     checks.CHECKS_FILE,
 )
 

@@ -223,6 +223,9 @@ class Figure(Field):
     mention: str | None = None
     # Other places stating the same key; the checks compare their values.
     alternates: list[Figure] = PydField(default_factory=list)
+    # The statement cell it was read from (``statements.0.rows.3.values.amount``),
+    # for a figure that a 决算报表 states.
+    cell: str | None = None
 
 
 class ExpenditureItem(BaseModel):
@@ -237,6 +240,11 @@ class ExpenditureItem(BaseModel):
     change: Field
     growth_pct: Field
     reason: Field
+    # The budget sentences of regions that state them ("年初预算为 A 万元 …
+    # 完成年初预算的 Z%"); absent where the wording does not.
+    initial_budget: Field | None = None
+    annual_budget: Field | None = None
+    completion_pct: Field | None = None
 
 
 class ClassTotal(BaseModel):
@@ -314,6 +322,55 @@ class TableOut(BaseModel):
     status: Status = "auto"
 
 
+StatementForm = Literal[
+    "income_expenditure_summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_expenditure",
+    "general_basic",
+    "fund",
+    "capital",
+    "three_public",
+    "other",
+]
+RowLevel = Literal["lei", "kuan", "xiang", "total"]
+
+
+class StatementRow(BaseModel):
+    """One printed data row of a 决算报表 (one lane of a two-lane table)."""
+
+    model_config = _OURS
+
+    side: Literal["income", "expenditure"] | None = None
+    code: Field = PydField(default_factory=Field)
+    name: Field = PydField(default_factory=Field)
+    level: RowLevel | None = None
+    values: dict[str, Field] = PydField(default_factory=dict)
+
+
+class Statement(BaseModel):
+    """One of the nine 部门决算报表 as a record (contract ``statements``)."""
+
+    model_config = _OURS
+
+    form: StatementForm
+    title: Field
+    pages: list[int]
+    unit: str = "万元"
+    table: int
+    empty: bool = False
+    columns: list[str] = PydField(default_factory=list)
+    # The printed header of each column key, joined top to bottom (本年支出/基本支出).
+    labels: dict[str, str] = PydField(default_factory=dict)
+    rows: list[StatementRow] = PydField(default_factory=list)
+    # The sentence that explains an empty table ("本表无数据"), where printed.
+    empty_note: str | None = None
+
+
+Severity = Literal["error", "warning", "note"]
+
+
 class Check(BaseModel):
     model_config = _OURS
 
@@ -321,6 +378,9 @@ class Check(BaseModel):
     passed: bool
     fields: list[str]
     message: str
+    id: str | None = None  # the rule's stable id (``statement.sum.kuan``)
+    severity: Severity | None = None  # a note sends nothing to the queue
+    pages: list[int] = PydField(default_factory=list)
 
 
 DocKind = Literal["final_account", "overall_performance_report", "other"]
@@ -375,7 +435,7 @@ class Document(BaseModel):
     expenditure_items: list[ExpenditureItem] = PydField(default_factory=list)
     class_totals: list[ClassTotal] = PydField(default_factory=list)
     performance: list[Performance] = PydField(default_factory=list)
-    statements: list[dict[str, Any]] = PydField(default_factory=list)
+    statements: list[Statement] = PydField(default_factory=list)
     tables: list[TableOut] = PydField(default_factory=list)
     checks: list[Check] = PydField(default_factory=list)
     page_errors: list[PageError] = PydField(default_factory=list)
@@ -407,6 +467,13 @@ def iter_fields(document: Document) -> Iterator[tuple[str, Field]]:
             yield from _record_fields(f"{prefix}.funds[{j}]", row)
         for j, indicator in enumerate(perf.indicators):
             yield from _record_fields(f"{prefix}.indicators[{j}]", indicator)
+    for i, statement in enumerate(document.statements):
+        yield f"statements.{i}.title", statement.title
+        for j, row in enumerate(statement.rows):
+            yield f"statements.{i}.rows.{j}.code", row.code
+            yield f"statements.{i}.rows.{j}.name", row.name
+            for key, value in row.values.items():
+                yield f"statements.{i}.rows.{j}.values.{key}", value
 
 
 def _record_fields(prefix: str, record: BaseModel) -> Iterator[tuple[str, Field]]:

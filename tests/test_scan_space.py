@@ -27,7 +27,7 @@ MOST_WRONG_WHEN_CONFIDENT = 0.005
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    [pdf] = generate(tmp_path_factory.mktemp("scan-space"), [TEST_SEED])
+    [pdf] = generate(tmp_path_factory.mktemp("scan-space"), [TEST_SEED], statements=False)
     return pdf, json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
 
 

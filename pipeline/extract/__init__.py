@@ -17,8 +17,10 @@ from pipeline.extract.document import read_document_info
 from pipeline.extract.figures import extract_figures
 from pipeline.extract.forms import extract_performance
 from pipeline.extract.items import extract_class_totals, extract_items
+from pipeline.extract.reconcile import link_item_codes, merge_figures, statement_figures
 from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.extract.sections import split_sections
+from pipeline.extract.statements import extract_statements
 from pipeline.model import Document, DocumentInfo, Paragraph, Table, table_out
 from pipeline.tables import TableOptions
 
@@ -43,18 +45,22 @@ def extract(
 ) -> Document:
     """The contract's records for one report, and its grids.
 
-    ``tables`` are read for performance records only; each grid in the
-    document names the record it went into, and one read into none is sent
-    to review (never dropped).  The checks are added by the flow.
+    ``tables`` are read as performance records and as statements; each grid
+    in the document names the record it went into, and one read into none
+    is sent to review (never dropped).  The checks are added by the flow.
     """
     rules = load_rules(resolve_path((options or ExtractOptions()).rules_dir))
     blocks = split_sections(paragraphs, rules.parts)
     forms = extract_performance(tables, rules, table_options)
+    statements = extract_statements(forms.tables, forms.placed, paragraphs, rules.statements, rules.confidence)
+    items = extract_items(blocks, rules)
+    link_item_codes(items, statements)
     return Document(
         document=read_document_info(paragraphs, info, rules),
-        figures=extract_figures(blocks, rules),
-        expenditure_items=extract_items(blocks, rules),
+        figures=merge_figures(extract_figures(blocks, rules), statement_figures(statements, rules)),
+        expenditure_items=items,
         class_totals=extract_class_totals(blocks, rules),
         performance=forms.records,
+        statements=statements,
         tables=[table_out(table, record) for table, record in zip(forms.tables, forms.placed, strict=True)],
     )

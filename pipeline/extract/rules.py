@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import spacy
 import yaml
@@ -20,6 +20,9 @@ from spacy.matcher import PhraseMatcher
 
 from pipeline.config import CONFIG_DIR
 from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, POINT_LOOKALIKES, fold
+
+if TYPE_CHECKING:
+    from pipeline.extract.statements.rules import StatementRules
 
 DEFAULT_RULES_DIR = CONFIG_DIR / "rules"
 
@@ -272,6 +275,7 @@ class Rules:
     performance: PerformanceRules
     document: DocumentRules
     confidence: ConfidenceFactors
+    statements: StatementRules
 
 
 def _read(rules_dir: Path, name: str) -> dict[str, Any]:
@@ -282,6 +286,9 @@ def _read(rules_dir: Path, name: str) -> dict[str, Any]:
 @cache
 def load_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> Rules:
     """All rule tables of ``rules_dir``, compiled (once per directory)."""
+    # The statement rules build on ``compact`` from here: imported late.
+    from pipeline.extract.statements.rules import load_statement_rules
+
     # Chinese is tokenised one character per token by the blank pipeline,
     # which is what label phrases need: no word segmenter to disagree with.
     nlp = spacy.blank("zh")
@@ -293,4 +300,5 @@ def load_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> Rules:
         performance=_performance_rules(_read(rules_dir, "performance.yaml")),
         document=_document_rules(_read(rules_dir, "document.yaml")),
         confidence=ConfidenceFactors(**_read(rules_dir, "confidence.yaml")),
+        statements=load_statement_rules(rules_dir),
     )

@@ -78,6 +78,8 @@ class _Styles:
             "table_subtitle": ParagraphStyle("table_subtitle", fontSize=table_size + 2,
                                              leading=(table_size + 2) * 1.6, alignment=TA_CENTER,
                                              spaceAfter=table_size * 0.5),
+            "table_unit": ParagraphStyle("table_unit", fontSize=table_size + 1, leading=(table_size + 1) * 1.5,
+                                         alignment=TA_RIGHT),
         }
         for align, code in ALIGNMENTS.items():
             self._bases[f"cell_{align}"] = ParagraphStyle(f"cell_{align}", fontSize=table_size,
@@ -114,13 +116,22 @@ class _Grid:
             paras.append(self.styles.paragraph(self.spec.title, "table_title"))
         if self.spec.subtitle:
             paras.append(self.styles.paragraph(self.spec.subtitle, "table_subtitle"))
+        if self.spec.unit:
+            paras.append(self.styles.paragraph(self.spec.unit, "table_unit"))
         return paras
 
+    def shown_rows(self, start: int, stop: int) -> list[int]:
+        """The grid rows a piece draws: its own, after the repeated header on a continuation."""
+        repeat = self.spec.repeat_rows if start >= self.spec.repeat_rows else 0
+        return [*range(repeat if start else 0), *range(start, stop)]
+
     def table(self, start: int, stop: int, width: float) -> Table:
-        """Rows [start, stop) as a reportlab Table; spans are clipped to the range."""
+        """Rows [start, stop) as a reportlab Table (after the repeated header
+        rows on a continuation); spans are clipped to the rows shown."""
         total = sum(self.spec.col_widths)
         col_widths = [width * w / total for w in self.spec.col_widths]
-        data: list[list[Paragraph | str]] = [[""] * self.n_cols for _ in range(start, stop)]
+        shown = self.shown_rows(start, stop)
+        data: list[list[Paragraph | str]] = [[""] * self.n_cols for _ in shown]
         commands: list[tuple] = [
             ("GRID", (0, 0), (-1, -1), RULE_WIDTH, "black"),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -129,14 +140,15 @@ class _Grid:
             ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING + self.styles.style.table_font_size / 2),
         ]
         for r, c, cell in self.cells:
-            last = min(r + cell.rowspan, stop) - 1
-            if last < start or r >= stop:
+            # A span cut at the top of the rows shown continues as an empty cell.
+            positions = [i for i, row in enumerate(shown) if r <= row < r + cell.rowspan]
+            if not positions:
                 continue
-            top = max(r, start) - start
-            if r >= start:  # a span cut at the top of the range continues as an empty cell
+            top, last = positions[0], positions[-1]
+            if shown[top] == r:
                 data[top][c] = self.styles.paragraph(cell.text, f"cell_{cell.align}")
-            if last - start > top or cell.colspan > 1:
-                commands.append(("SPAN", (c, top), (c + cell.colspan - 1, last - start)))
+            if last > top or cell.colspan > 1:
+                commands.append(("SPAN", (c, top), (c + cell.colspan - 1, last)))
         return Table(data, colWidths=col_widths, style=TableStyle(commands))
 
 
@@ -171,13 +183,17 @@ class _GridPiece(Flowable):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         room = avail_height - self._title_height(avail_width)
         full = self.grid.table(self.start, self.stop, avail_width)
-        full.wrap(avail_width, avail_height)
-        rows, used = 0, 0.0
-        for height in full._rowHeights:  # set by wrap; reportlab has no public accessor
+        full.wrap(avail_width, 1e9)  # every row measured (reportlab stops at the height given)
+        repeated = len(self.grid.shown_rows(self.start, self.stop)) - (self.stop - self.start)
+        heights = full._rowHeights  # set by wrap; reportlab has no public accessor
+        rows, used = 0, sum(heights[:repeated])
+        for height in heights[repeated:]:
             if used + height > room:
                 break
             rows, used = rows + 1, used + height
         fewest = self.MIN_ROWS_UNDER_TITLE if self._title else 1
+        if self.start == 0:
+            fewest += self.grid.spec.repeat_rows  # never a header alone
         # Cut spans can make the upper piece taller than its rows were in the
         # whole table (a label needing more lines than its remaining rows give).
         while rows >= fewest:

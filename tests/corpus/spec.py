@@ -40,6 +40,8 @@ class GridTable:
     col_widths: list[float]  # relative widths, normalised by the renderer
     title: str | None = None  # e.g. 项目支出绩效自评表
     subtitle: str | None = None  # e.g. (2024 年度)
+    unit: str | None = None  # a right-aligned line under the title: 单位：万元
+    repeat_rows: int = 0  # header rows printed again on each continuation page
 
 
 @dataclass

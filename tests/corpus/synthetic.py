@@ -20,7 +20,9 @@ from typing import Any
 
 from tests.corpus import vocab
 from tests.corpus.performance import SelfEvaluation, TableHabits, overall_evaluation, project_evaluation
-from tests.corpus.spec import Block, Heading, PageBreak, Para, ReportSpec, Style
+from tests.corpus.spec import Block, GridTable, Heading, PageBreak, Para, ReportSpec, Style
+from tests.corpus.statement_data import function_code
+from tests.corpus.statement_tables import StatementHabits, statement_blocks
 from tests.corpus.wording import (
     Voice,
     difference_rate,
@@ -45,11 +47,16 @@ EXPENDITURE_USES = [
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
-def make_report(seed: int, kind: str = "final_account") -> ReportSpec:
-    """A synthetic report of ``kind``; the same seed always gives the same report."""
+def make_report(seed: int, kind: str = "final_account", statements: bool = True) -> ReportSpec:
+    """A synthetic report of ``kind``; the same seed always gives the same report.
+
+    A final account prints its nine 决算报表 unless ``statements`` is False;
+    their habits come from a random stream of their own, so the narrative
+    of a seed reads the same with and without them."""
     rng = random.Random(f"{kind}/{seed}")
     if kind == "final_account":
-        return _FinalAccount(rng, f"syn-{seed:04d}").spec()
+        tables = random.Random(f"statements/{seed}") if statements else None
+        return _FinalAccount(rng, f"syn-{seed:04d}", tables).spec()
     if kind == "overall_performance_report":
         return _OverallReport(rng, f"syn-{seed:04d}-overall").spec()
     raise ValueError(f"unknown report kind {kind!r}; expected one of {KINDS}")
@@ -230,9 +237,10 @@ class _Writer:
 
 
 class _FinalAccount:
-    def __init__(self, rng: random.Random, name: str) -> None:
+    def __init__(self, rng: random.Random, name: str, statement_rng: random.Random | None = None) -> None:
         self.rng = rng
         self.name = name
+        self.statement_rng = statement_rng
         self.year = rng.randint(2019, 2025)
         self.dept = _department(rng)
         self.title = f"{self.dept.name}{self.year}年度部门决算公开说明"
@@ -243,6 +251,9 @@ class _FinalAccount:
         self.class_totals: list[dict[str, Any]] = []
         self.evaluations: list[SelfEvaluation] = []
         self._draw_accounts()
+        self.habits = StatementHabits.draw(statement_rng, self.style.thousands) if statement_rng else None
+        self.three_public_spent: dict[str, int] = {}
+        self.three_public_budgets: dict[str, int] = {}
 
     # -- numbers -----------------------------------------------------------
 
@@ -353,8 +364,19 @@ class _FinalAccount:
         if self.rng.random() < 0.4:
             self._contents()
         self._part_one()
-        self._part_two()
-        self._terms_and_tables()
+        national = self.habits is not None and self.habits.region == "national"
+        if national:
+            self.out.heading(f"第二部分 {self.dept.name}{self.year}年度部门决算表")
+        place = len(out.blocks)  # the tables print their numbers once the narrative has drawn them
+        self._part_two("第三部分" if national else "第二部分")
+        self._terms_and_tables("第四部分" if national else "第三部分", listed=not national)
+        statements: list[dict[str, Any]] = []
+        if self.habits is not None:
+            blocks, statements = statement_blocks(self, self.habits)
+            at = place if national else len(out.blocks)
+            out.blocks[at:at] = blocks
+            for item in self.items:  # the tables print each line's code
+                item["code"] = function_code(item["lei"], item["kuan"], item["xiang"])
         truth = {
             "name": self.name,
             "document": {"kind": "final_account", "title": text_value(self.title),
@@ -363,7 +385,8 @@ class _FinalAccount:
             "expenditure_items": self.items,
             "class_totals": self.class_totals,
             "performance": [evaluation.truth for evaluation in self.evaluations],
-            "n_tables": len(self.evaluations),
+            "statements": statements,
+            "n_tables": sum(isinstance(block, GridTable) for block in out.blocks),
         }
         return ReportSpec(self.name, out.blocks, truth, self.style)
 
@@ -393,8 +416,8 @@ class _FinalAccount:
         offices = rng.sample(vocab.OFFICES, rng.randint(3, 8))
         out.say(f"{self.dept.name}无下属预算单位，下设{len(offices)}个科室，分别是：{'、'.join(offices)}。")
 
-    def _part_two(self) -> None:
-        self.out.heading("第二部分 部门决算情况说明")
+    def _part_two(self, part: str) -> None:
+        self.out.heading(f"{part} 部门决算情况说明")
         self._totals()
         self._income_and_uses()
         self._fiscal()
@@ -614,6 +637,7 @@ class _FinalAccount:
         spent = {"因公出国（境）费": parts["因公出国（境）费"], "公务用车购置费": purchase,
                  "公务用车运行维护费": operation, "公务接待费": parts["公务接待费"]}
         budgets = {label: int(amount * rng.uniform(1.0, 1.25)) for label, amount in spent.items()}
+        self.three_public_spent, self.three_public_budgets = spent, budgets
         total, budget = sum(spent.values()), sum(budgets.values())
         saved = "本年严格落实中央八项规定精神，厉行节约，减少经费支出"
 
@@ -701,11 +725,14 @@ class _FinalAccount:
                 f"{vocab.PERFORMANCE_REVIEW}具体附项目支出绩效自评表。")
         out.blocks += [evaluation.table for evaluation in self.evaluations]
 
-    def _terms_and_tables(self) -> None:
+    def _terms_and_tables(self, part: str, listed: bool) -> None:
+        """名词解释, then (where the tables close the report) the list of tables."""
         out, rng = self.out, self.rng
-        out.heading("第三部分 专业名词解释")
+        out.heading(f"{part} 专业名词解释")
         for i, (term, meaning) in enumerate(rng.sample(vocab.TERMS, rng.randint(3, len(vocab.TERMS)))):
             out.say(f"{CHINESE_NUMERALS[i]}、{term}：{meaning}。")
+        if not listed:
+            return
         out.heading("第四部分 部门决算报表（见附表）")
         for i, table in enumerate(vocab.REPORT_TABLES):
             out.say(f"{CHINESE_NUMERALS[i]}、《{table}》")

@@ -1,0 +1,106 @@
+"""``configs/rules/statements.yaml``, compiled: how the nine 决算报表 are
+recognised and read.  Every label is kept in its compact form (``label``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.extract.rules import compact
+
+STATEMENTS_FILE = "statements.yaml"
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.]|\(\d+\))")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+
+
+def label(text: str) -> str:
+    """A header or row label as the rules compare it: compact, quotes dropped."""
+    return _QUOTES.sub("", compact(text))
+
+
+def row_name(text: str) -> str:
+    """A row label without its ordinal (一、 1. （一）) or a leading 其中:."""
+    name = _ORDINAL.sub("", label(text))
+    return name.removeprefix("其中:")
+
+
+LabelSets = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FigureCell:
+    """Where a statement states a figure: form, lane, row names, column."""
+
+    form: str
+    side: str | None
+    rows: tuple[str, ...]  # empty: the form's first data row
+    column: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRules:
+    titles: tuple[tuple[str, re.Pattern[str]], ...]
+    headers: tuple[tuple[str, frozenset[str]], ...]
+    sides: dict[str, str]
+    two_lanes: frozenset[str]
+    code_labels: frozenset[str]
+    name_labels: frozenset[str]
+    ignored_labels: frozenset[str]
+    columns: dict[str, dict[str, LabelSets]]
+    three_public_parts: dict[str, LabelSets]
+    three_public_measures: dict[str, frozenset[str]]
+    total_rows: tuple[str, ...]
+    unit: re.Pattern[str]
+    empty_note: re.Pattern[str]
+    title_reach: float
+    note_reach: float
+    figures: tuple[FigureCell, ...]
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every label a header may print: what tells a header row from data."""
+        words = set(self.sides) | self.code_labels | self.name_labels | self.ignored_labels
+        for by_key in [*self.columns.values(), self.three_public_parts]:
+            words |= {word for sets in by_key.values() for labels in sets for word in labels}
+        for measures in self.three_public_measures.values():
+            words |= measures
+        words |= {"财政拨款三公经费", "三公经费", "本年支出", "本年收入", "决算数", "预算数"}
+        return frozenset(words)
+
+
+def _label_sets(raw: list[list[str]]) -> LabelSets:
+    return tuple(tuple(label(word) for word in labels) for labels in raw)
+
+
+def load_statement_rules(rules_dir: Path) -> StatementRules:
+    with (rules_dir / STATEMENTS_FILE).open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    three = data["three_public"]
+    return StatementRules(
+        titles=tuple((form, re.compile(pattern)) for form, pattern in data["titles"]),
+        headers=tuple((form, frozenset(label(w) for w in words)) for form, words in data["headers"]),
+        sides={label(word): side for word, side in data["sides"].items()},
+        two_lanes=frozenset(data["two_lanes"]),
+        code_labels=frozenset(label(w) for w in data["code_labels"]),
+        name_labels=frozenset(label(w) for w in data["name_labels"]),
+        ignored_labels=frozenset(label(w) for w in data["ignored_labels"]),
+        columns={
+            form: {key: _label_sets(sets) for key, sets in by_key.items()} for form, by_key in data["columns"].items()
+        },
+        three_public_parts={key: _label_sets(sets) for key, sets in three["parts"].items()},
+        three_public_measures={key: frozenset(label(w) for w in words) for key, words in three["measures"].items()},
+        total_rows=tuple(label(w) for w in data["total_rows"]),
+        unit=re.compile(data["unit"]),
+        empty_note=re.compile(data["empty_note"]),
+        title_reach=float(data["title_reach"]),
+        note_reach=float(data["note_reach"]),
+        figures=tuple(
+            FigureCell(form, side, tuple(row_name(r) for r in rows), column, key)
+            for form, side, rows, column, key in data["figures"]
+        ),
+    )
