@@ -26,10 +26,9 @@ from pathlib import Path
 
 from pipeline.evaluate import Evaluation, evaluate, summarise
 from pipeline.flow import Pipeline
-from pipeline.model import Document
 from tests.corpus.degrade import PRESETS, scan_preset
 from tests.corpus.generate import write_report
-from tests.corpus.inconsistency import KINDS, inject
+from tests.corpus.inconsistency import KINDS, caught, inject
 from tests.corpus.statement_tables import StatementHabits
 from tests.corpus.synthetic import make_report
 
@@ -39,16 +38,6 @@ SECTIONS = ("statements", "figures", "expenditure_items", "class_totals")
 
 def region(seed: int) -> str:
     return StatementHabits.draw(random.Random(f"statements/{seed}"), True).region
-
-
-def caught(document: Document, record: dict) -> bool:
-    forms = {i for i, s in enumerate(document.statements) if record["form"] is None or s.form == record["form"]}
-    for check in document.checks:
-        if check.id != record["check"] or (check.passed and check.severity != "note"):
-            continue
-        if any(p.startswith("statements.") and int(p.split(".")[1]) in forms for p in check.fields):
-            return True
-    return False
 
 
 def main() -> None:

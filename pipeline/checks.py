@@ -24,7 +24,8 @@ from pipeline.checks_arith import Stated, check, stated, sum_check
 from pipeline.config import resolve_path
 from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.form_checks import form_checks
-from pipeline.model import Check, Document, ExpenditureItem, Performance
+from pipeline.model import Check, Document, ExpenditureItem, Figure, Performance
+from pipeline.narrative_checks import narrative_checks
 from pipeline.statement_checks import statement_checks
 
 CHECKS_FILE = "checks.yaml"
@@ -98,18 +99,30 @@ def _repeated_figure_checks(document: Document) -> list[Check]:
         described = " != " if others else " = "
         message = described.join(f"{f.value} ({f.mention or f.label}, p{f.page})" for f in statements)
         cells = [f.cell for f in [figure, *figure.alternates] if f.cell]
+        slipped = any(_unit_slip(figure, other) for other in others)
+        if slipped:
+            message += " (10000× apart: 万元 and 元 confused)"
         checks.append(
             Check(
                 rule=f"{figure.key} stated alike wherever stated",
                 passed=not others,
                 fields=[f"figures.{figure.key}", *cells],
                 message=message,
-                id="narrative.statement" if cells else "figures.agree",
+                id="template.unit_slip" if slipped else "narrative.statement" if cells else "figures.agree",
                 severity="error" if others else None,
                 pages=sorted({f.page for f in [figure, *figure.alternates] if f.page}),
             )
         )
     return checks
+
+
+def _unit_slip(one: Figure, other: Figure) -> bool:
+    """Two statements of a figure 10000× apart: one written in 元 and read as 万元."""
+    a, b = stated(one, ""), stated(other, "")
+    if a is None or b is None or a.number == 0 or b.number == 0:
+        return False
+    small, large = sorted((abs(a.number), abs(b.number)))
+    return abs(large / 10000 - small) <= Decimal("0.01") + small * Decimal("0.001")
 
 
 def _item_checks(document: Document, config: dict[str, Any]) -> list[Check]:
@@ -226,6 +239,7 @@ def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
         ("items.growth", _item_checks(document, config)),
         ("items.totals", _total_checks(document, config)),
         ("statement", statement_checks(document, config["statements"], per_value)),
+        ("narrative", narrative_checks(document, per_value)),
     ]
     total_labels = load_rules(resolve_path(rules_dir or DEFAULT_RULES_DIR)).performance.total_row
     for index, record in enumerate(document.performance):

@@ -26,7 +26,8 @@ SECTIONS = (
     "performance_indicators",
     "statements",
 )
-ITEM_FIELDS = ("lei", "kuan", "xiang", "code", "amount", "change", "growth_pct", "reason")
+ITEM_FIELDS = ("lei", "kuan", "xiang", "code", "amount", "change", "growth_pct", "reason", "initial_budget",
+               "annual_budget", "completion_pct")
 CLASS_FIELDS = ("lei", "amount", "share_pct")
 PERF_FIELDS = ("name", "supervisor", "implementer", "goal_expected", "goal_actual", "total_score")
 FUND_FIELDS = ("label", "initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")

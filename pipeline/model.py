@@ -366,6 +366,8 @@ class Statement(BaseModel):
     rows: list[StatementRow] = PydField(default_factory=list)
     # The sentence that explains an empty table ("本表无数据"), where printed.
     empty_note: str | None = None
+    # The department a unit line names (编制单位：…), where printed.
+    maker: str | None = None
 
 
 Severity = Literal["error", "warning", "note"]

@@ -143,6 +143,10 @@ _STRAY_POINT = re.compile(rf"(?<=[\d%{_CJK}])\s*[.。]+(?=\s*(?:[{_CJK}%/]|$))")
 _UNIT_SUFFIX = re.compile(r"[分%％]$")
 
 
+# 持平: a change stated as none, read as 0.00 (万元 or %).
+LEVEL_WORD = "持平"
+
+
 def fold(text: str) -> str:
     """Full-width to ASCII, character for character (length preserved)."""
     return text.translate(_FOLD_TABLE)

@@ -25,6 +25,8 @@ from pipeline.normalize import Normalized
 def _normalized_value(rule: FigureRule, found: re.Match[str], raw: str) -> Normalized:
     """The value of ``raw`` (the number as read, spaces and all) by the rule's type."""
     groups = found.groupdict()
+    if raw == normalize.LEVEL_WORD:
+        return Normalized("0.00")
     unit = groups.get("unit") or "万元"
     direction = groups.get("dir")
     match rule.value_type:

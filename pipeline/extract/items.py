@@ -110,10 +110,20 @@ def _read_item(stream: TextStream, start: int, end: int, budget: str, rules: Rul
     amount, amount_exact = _find(items.item_amount, text, head.end(), end)
     if amount is None:
         return None
+    # The national wording states the 年初预算 first and a completion rate after.
+    planned = items.item_budget.search(text, head.end(), amount.start())
+    completion, completion_exact = _find(items.item_completion, text, amount.end(), end)
+    if completion is not None and (planned is None or not completion_exact):
+        completion = None  # a rate elsewhere in the text is not this line's
     change, change_exact = _find(items.item_change, text, amount.end(), end)
     growth_from = change.end() if change else amount.end()
     growth, growth_exact = _find(items.item_growth, text, growth_from, end)
-    exact = amount_exact and change_exact and growth_exact
+    if planned is not None:
+        exact = planned.end() == amount.start()
+        change = growth = None
+        growth_from = completion.end() if completion else amount.end()
+    else:
+        exact = amount_exact and change_exact and growth_exact
 
     names = [_name_field(stream, head, group, rules) for group in ("lei", "kuan", "xiang")]
     code = _split_code(names)
@@ -134,6 +144,13 @@ def _read_item(stream: TextStream, start: int, end: int, budget: str, rules: Rul
         change=_signed_field(stream, change, "change", "cdir", normalize.signed_amount, rules, exact=exact),
         growth_pct=_signed_field(stream, growth, "growth", "gdir", normalize.signed_percentage, rules, exact=exact),
         reason=reason,
+        initial_budget=_value_field(
+            stream, planned, normalize.amount(_as_read(stream, planned, "budget"), planned.group("bunit")), rules,
+            exact=exact,
+        ) if planned else None,
+        completion_pct=_value_field(
+            stream, completion, normalize.percentage(_as_read(stream, completion, "completion")), rules, exact=exact
+        ) if completion else None,
     )
 
 

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
 from pipeline.config import CONFIG_DIR
-from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, POINT_LOOKALIKES, fold
+from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, LEVEL_WORD, POINT_LOOKALIKES, fold
 
 if TYPE_CHECKING:
     from pipeline.extract.statements.rules import StatementRules
@@ -53,6 +53,7 @@ _PLACEHOLDERS = {
     "{amount}": _NUMBER,
     "{pct}": _NUMBER,
     "{sep}": "[,;:、]?",
+    "{level}": f"(?P<value>{LEVEL_WORD})",
 }
 
 
@@ -157,6 +158,8 @@ class ItemRules:
     item_change: re.Pattern[str]
     item_growth: re.Pattern[str]
     item_reason: re.Pattern[str]
+    item_budget: re.Pattern[str]
+    item_completion: re.Pattern[str]
     class_total: re.Pattern[str]
     sentence_end: re.Pattern[str]
     reason_continuation: re.Pattern[str]
@@ -172,6 +175,8 @@ def _item_rules(raw: dict[str, Any]) -> ItemRules:
             "item_change",
             "item_growth",
             "item_reason",
+            "item_budget",
+            "item_completion",
             "class_total",
             "sentence_end",
             "reason_continuation",

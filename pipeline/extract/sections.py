@@ -23,6 +23,7 @@ _LEVEL2 = re.compile(rf"^\(([{_NUMERALS}]{{1,3}})\)")
 _HEADING_REACH = 40
 # Page furniture and table text are not running text.
 _SKIPPED_KINDS = frozenset({"header", "footer", "table", "figure"})
+_HEADING_KINDS = frozenset({"heading", "title"})
 
 
 @dataclass(slots=True)
@@ -65,12 +66,14 @@ class SectionTracker:
         self._level1: SectionNode | None = None
         self.current: str | None = None
 
-    def feed(self, text: str) -> bool:
-        """Updates the current section if ``text`` (compact) opens one."""
+    def feed(self, text: str, heading: bool = True) -> bool:
+        """Updates the current section if ``text`` (compact) opens one; an
+        unknown numbered section opens only on a paragraph set as a heading
+        (a reason's "二、…" part is body text)."""
         if match := _PART.match(text):
             return self._open_part(match, text)
         if match := _LEVEL1.match(text):
-            return self._open_level1(text[match.end() : match.end() + _HEADING_REACH])
+            return self._open_level1(text[match.end() : match.end() + _HEADING_REACH], heading)
         if match := _LEVEL2.match(text):
             return self._open_level2(text[match.end() : match.end() + _HEADING_REACH])
         return False
@@ -84,14 +87,14 @@ class SectionTracker:
         self._part, self._level1, self.current = part, None, part.id
         return True
 
-    def _open_level1(self, heading: str) -> bool:
+    def _open_level1(self, heading: str, set_as_heading: bool) -> bool:
         candidates = self._part.children if self._part else ()
         node = _best_match(candidates, heading)
         if node is None and self._part is None:
             node = _best_match(tuple(c for p in self._parts for c in p.children), heading)
         if node is None:
-            if self._part is None or not self._part.children:
-                return False  # a numbered list inside a part without sections
+            if self._part is None or not self._part.children or not set_as_heading:
+                return False  # a numbered list inside a part without sections, or body text
             # An unknown section of a known part: stop earlier rules leaking in.
             self._level1, self.current = None, f"{self._part.id}.?"
             return True
@@ -116,7 +119,7 @@ def split_sections(paragraphs: list[Paragraph], parts: tuple[SectionNode, ...]) 
     for paragraph in paragraphs:
         if paragraph.kind in _SKIPPED_KINDS:
             continue
-        if tracker.feed(compact(paragraph.text)):
+        if tracker.feed(compact(paragraph.text), paragraph.kind in _HEADING_KINDS):
             blocks.append(SectionBlock(tracker.current))
         blocks[-1].paragraphs.append(paragraph)
     return [block for block in blocks if block.paragraphs]

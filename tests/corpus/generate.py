@@ -21,7 +21,8 @@ from tests.corpus.synthetic import KINDS, make_report
 
 
 def write_report(spec: ReportSpec, out_dir: Path) -> Path:
-    """Render ``spec`` into ``out_dir``; the truth gains the layout's page facts."""
+    """Render ``spec`` into ``out_dir`` (made if missing); the truth gains the layout's page facts."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     pdf = out_dir / f"{spec.name}.pdf"
     info = render(spec, pdf)
     truth = {**spec.truth, "pages": info.pages, "table_pages": info.table_pages}

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from tests.corpus.wording import split_cents
+
 CODES_FILE = Path(__file__).resolve().parents[2] / "configs" / "codes" / "classification.yaml"
 
 INCOME_COLUMNS = ["total", "fiscal", "superior_subsidy", "business", "operating", "affiliate", "other"]
@@ -98,18 +100,6 @@ class Row:
     side: str | None = None
 
 
-def split(total: int, weights: list[float]) -> list[int]:
-    """``total`` cents in parts proportional to ``weights`` (all zero: evenly), adding up exactly."""
-    if not weights:
-        return []
-    if sum(weights) <= 0:
-        weights = [1.0] * len(weights)
-    scale = sum(weights)
-    parts = [int(total * w / scale) for w in weights]
-    parts[max(range(len(parts)), key=lambda i: weights[i])] += total - sum(parts)
-    return parts
-
-
 def hierarchy(lines: list[tuple[str, dict[str, int]]], columns: list[str]) -> list[Row]:
     """类, 款 and 项 rows in code order from (7-digit code, values) lines; the
     upper levels sum the lines below them."""
@@ -153,7 +143,7 @@ def statement_rows(account: Any) -> dict[str, Any]:
     nonfiscal = {key: account.uses[EXPENDITURE_KEYS[key]] for key in EXPENDITURE_KEYS}
     nonfiscal["basic"] -= account.general_basic
     nonfiscal["project"] -= sum(p for _, p in basic_project) + account.fund_spent + account.capital_spent
-    shares = {key: split(total, weights) for key, total in nonfiscal.items()}
+    shares = {key: split_cents(total, weights) for key, total in nonfiscal.items()}
 
     spending: list[tuple[str, dict[str, int]]] = []
     for i, (code, _) in enumerate(general):
@@ -167,7 +157,7 @@ def statement_rows(account: Any) -> dict[str, Any]:
     expenditure = hierarchy(spending, EXPENDITURE_COLUMNS)
 
     fiscal_weights = [max(v["total"], 1) for _, v in spending]
-    income_parts = {key: split(account.incomes[INCOME_KEYS[key]], fiscal_weights) for key in INCOME_KEYS}
+    income_parts = {key: split_cents(account.incomes[INCOME_KEYS[key]], fiscal_weights) for key in INCOME_KEYS}
     receipts = []
     for i, (code, _) in enumerate(spending):
         values = {key: income_parts[key][i] for key in INCOME_KEYS}
@@ -203,7 +193,7 @@ def statement_rows(account: Any) -> dict[str, Any]:
 def _budget_rows(lines: list[tuple[str, Any]], begin: int, end: int) -> list[Row]:
     """政府性基金 / 国有资本经营: carry-overs spread over the lines by their spending."""
     weights = [max(line.amount, 1) for _, line in lines]
-    begins, ends = split(begin, weights), split(end, weights)
+    begins, ends = split_cents(begin, weights), split_cents(end, weights)
     rows = []
     for (code, line), b, e in zip(lines, begins, ends, strict=True):
         rows.append(
@@ -229,9 +219,9 @@ def _economic_rows(account: Any) -> tuple[list[Row], list[Row]]:
 
     def lane(total: int, groups: dict[str, list[str]], group_weights: list[float]) -> list[Row]:
         rows = []
-        for (group, members), amount in zip(groups.items(), split(total, group_weights), strict=True):
+        for (group, members), amount in zip(groups.items(), split_cents(total, group_weights), strict=True):
             chosen = sorted(rng.sample(members, rng.randint(2, len(members))))
-            parts = split(amount, [rng.uniform(0.2, 3) for _ in chosen])
+            parts = split_cents(amount, [rng.uniform(0.2, 3) for _ in chosen])
             rows.append(Row(names[group], group, "lei", {"amount": amount}))
             rows += [Row(names[code], code, "kuan", {"amount": part}) for code, part in zip(chosen, parts, strict=True)]
         return rows

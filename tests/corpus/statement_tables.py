@@ -79,6 +79,54 @@ EMPTY_NOTES = {
 }
 
 
+# The cells that state a contract figure (output-format.md: "Figures the statements
+# state … are figures too"): (form, side, row name, column) -> figure key.
+FIGURE_CELLS = [
+    ("income_expenditure_summary", "income", "总计", "amount", "income_total"),
+    ("income_expenditure_summary", "income", "本年收入合计", "amount", "income_year"),
+    ("income_expenditure_summary", "income", "使用非财政拨款结余", "amount", "nonfiscal_balance_used"),
+    ("income_expenditure_summary", "income", "年初结转和结余", "amount", "carryover_begin"),
+    ("income_expenditure_summary", "expenditure", "总计", "amount", "expenditure_total"),
+    ("income_expenditure_summary", "expenditure", "本年支出合计", "amount", "expenditure_year"),
+    ("income_expenditure_summary", "expenditure", "结余分配", "amount", "balance_distribution"),
+    ("income_expenditure_summary", "expenditure", "年末结转和结余", "amount", "carryover_end"),
+    *[("income", None, "合计", column, key) for column, key in [
+        ("fiscal", "fiscal_income"), ("superior_subsidy", "superior_subsidy_income"), ("business", "business_income"),
+        ("operating", "operating_income"), ("affiliate", "affiliate_income"), ("other", "other_income")]],
+    *[("expenditure", None, "合计", column, key) for column, key in [
+        ("basic", "basic_expenditure"), ("project", "project_expenditure"),
+        ("remit_superior", "remit_superior_expenditure"), ("operating", "operating_expenditure"),
+        ("affiliate_subsidy", "affiliate_subsidy_expenditure")]],
+    ("fiscal_summary", "income", "总计", "amount", "fiscal_total"),
+    ("fiscal_summary", "income", "年初财政拨款结转和结余", "amount", "fiscal_carryover_begin"),
+    ("fiscal_summary", "expenditure", "年末财政拨款结转和结余", "total", "fiscal_carryover_end"),
+    ("fiscal_summary", "expenditure", "本年支出合计", "total", "fiscal_expenditure_year"),
+    ("general_expenditure", None, "合计", "total", "general_expenditure"),
+    ("general_expenditure", None, "合计", "basic", "general_basic_expenditure"),
+    ("general_basic", None, "人员经费合计", "amount", "personnel_expenditure"),
+    ("general_basic", None, "公用经费合计", "amount", "public_expenditure"),
+    ("fund", None, "合计", "expenditure_total", "fund_expenditure_year"),
+    ("capital", None, "合计", "expenditure_total", "capital_expenditure_year"),
+    *[("three_public", None, None, column, key) for column, key in [
+        ("total_actual", "three_public_total"), ("total_budget", "three_public_budget"),
+        ("overseas_actual", "overseas_expenditure"), ("vehicle_total_actual", "vehicle_total_expenditure"),
+        ("vehicle_purchase_actual", "vehicle_purchase_expenditure"),
+        ("vehicle_operation_actual", "vehicle_operation_expenditure"), ("reception_actual", "reception_expenditure")]],
+]
+
+
+def stated_figures(statements: list[dict[str, Any]]) -> dict[str, str]:
+    """The figures the printed statements state (blank cells state nothing)."""
+    found: dict[str, str] = {}
+    by_form = {record["form"]: record for record in statements}
+    for form, side, name, column, key in FIGURE_CELLS:
+        rows = [row for row in by_form[form]["rows"] if row["side"] == side and (name is None or row["name"] == name)]
+        value = rows[0]["values"].get(column) if rows else None
+        if value is not None:
+            found.setdefault(key, value)
+    return found
+
+
 def ordinal(n: int) -> str:
     """一, 二 … 二十四 (n from 1)."""
     if n <= 10:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.corpus import vocab
+from tests.corpus.national import NationalNarrative
 from tests.corpus.performance import SelfEvaluation, TableHabits, overall_evaluation, project_evaluation
 from tests.corpus.spec import Block, GridTable, Heading, PageBreak, Para, ReportSpec, Style
 from tests.corpus.statement_data import function_code
-from tests.corpus.statement_tables import StatementHabits, statement_blocks
+from tests.corpus.statement_tables import StatementHabits, stated_figures, statement_blocks
 from tests.corpus.wording import (
     Voice,
     difference_rate,
@@ -30,6 +31,7 @@ from tests.corpus.wording import (
     money_value,
     pct_value,
     share,
+    split_cents,
     text_value,
 )
 
@@ -45,6 +47,7 @@ EXPENDITURE_USES = [
     ("operating_expenditure", "经营支出"), ("affiliate_subsidy_expenditure", "对附属单位补助支出"),
 ]
 CHINESE_NUMERALS = "一二三四五六七八九十"
+THREE_PUBLIC_KEYS = ["overseas_expenditure", "vehicle_total_expenditure", "reception_expenditure"]
 
 
 def make_report(seed: int, kind: str = "final_account", statements: bool = True) -> ReportSpec:
@@ -67,7 +70,7 @@ def make_report(seed: int, kind: str = "final_account", statements: bool = True)
 # --------------------------------------------------------------------------
 
 
-def _cents(rng: random.Random, low: float, high: float) -> int:
+def cents_between(rng: random.Random, low: float, high: float) -> int:
     """An amount between ``low`` and ``high`` 万元, log-uniform, in cents."""
     return round(10 ** rng.uniform(math.log10(low * 100), math.log10(high * 100)))
 
@@ -77,21 +80,11 @@ def _wan(cents: int) -> float:
     return cents / 100
 
 
-def _split(total: int, weights: list[float]) -> list[int]:
-    """``total`` cents in parts proportional to ``weights``, adding up exactly."""
-    scale = sum(weights)
-    if total == 0:
-        return [0] * len(weights)
-    parts = [int(total * w / scale) for w in weights]
-    parts[max(range(len(parts)), key=lambda i: weights[i])] += total - sum(parts)
-    return parts
-
-
 def _change(rng: random.Random, amount: int) -> int:
     """This year's amount minus last year's: new spending, gone, unchanged or moved."""
     roll = rng.random()
     if amount == 0:
-        return 0 if roll < 0.4 else -_cents(rng, 1, 100)
+        return 0 if roll < 0.4 else -cents_between(rng, 1, 100)
     if roll < 0.12:
         return amount  # nothing last year: 增长 100.00%
     if roll < 0.17:
@@ -101,7 +94,7 @@ def _change(rng: random.Random, amount: int) -> int:
 
 def _some(rng: random.Random, probability: float, low: float, high: float) -> int:
     """With ``probability`` an amount between ``low`` and ``high`` 万元, else nothing."""
-    return _cents(rng, low, high) if rng.random() < probability else 0
+    return cents_between(rng, low, high) if rng.random() < probability else 0
 
 
 @dataclass
@@ -202,32 +195,32 @@ class _Writer:
     def say(self, text: str, half: bool | None = None) -> None:
         self.blocks.append(Para(self.voice.finish(text, half)))
 
-    def _record(self, key: str, value: Any) -> None:
+    def record(self, key: str, value: Any) -> None:
         if self.figures.setdefault(key, value) != value:
             raise AssertionError(f"{key} stated as {self.figures[key]} and {value}")
 
     def money(self, key: str, cents: int) -> str:
-        self._record(key, money_value(cents))
+        self.record(key, money_value(cents))
         return self.voice.money(cents)
 
     def pct(self, key: str, hundredths: int) -> str:
-        self._record(key, pct_value(hundredths))
+        self.record(key, pct_value(hundredths))
         return self.voice.pct(hundredths)
 
     def count(self, key: str, number: int, unit: str) -> str:
-        self._record(key, number)
+        self.record(key, number)
         return self.voice.count(number, unit)
 
     def measure(self, key: str, hundredths: int, unit: str) -> str:
         """A two-decimal quantity that is not money (an area)."""
-        self._record(key, money_value(hundredths))
+        self.record(key, money_value(hundredths))
         return self.voice.count(self.voice.amount(hundredths), unit)
 
     def change(self, key: str, growth_key: str, amount: int, change: int) -> str:
         """``增加 X 万元，增长 Y%``, recording the signed change and growth."""
         rate = growth(amount, change)
-        self._record(key, money_value(change))
-        self._record(growth_key, pct_value(rate))
+        self.record(key, money_value(change))
+        self.record(growth_key, pct_value(rate))
         return self.voice.change(change, rate)
 
 
@@ -279,7 +272,7 @@ class _FinalAccount:
 
     def _lines(self, budget: str, keys: list[tuple[str, str, str]], total: int, weights: list[float]) -> list[Line]:
         lines = []
-        for (lei, kuan, xiang), amount in zip(keys, _split(total, weights), strict=True):
+        for (lei, kuan, xiang), amount in zip(keys, split_cents(total, weights), strict=True):
             change = _change(self.rng, amount)
             lines.append(Line(budget, lei, kuan, xiang, amount, change, _line_reason(self.rng, amount, change)))
         return lines
@@ -290,18 +283,18 @@ class _FinalAccount:
         weights = [rng.uniform(0.2, 1.0) if key in vocab.COMMON_LINES else rng.uniform(1.0, 6.0) for key in keys]
         if len(keys) > 3 and rng.random() < 0.2:
             weights[rng.randrange(len(keys))] = 0  # a line spent nothing this year
-        self.general = self._lines("general", keys, _cents(rng, 150, 20000), weights)
+        self.general = self._lines("general", keys, cents_between(rng, 150, 20000), weights)
         self.fund_mode = rng.choices(["none", "real", "zero"], [0.45, 0.4, 0.15])[0]
         fund_keys = rng.sample(vocab.FUND_LINES, rng.randint(1, 2))
-        fund_total = _cents(rng, 20, 3000) if self.fund_mode == "real" else 0
+        fund_total = cents_between(rng, 20, 3000) if self.fund_mode == "real" else 0
         self.fund = [] if self.fund_mode == "none" else self._lines(
             "fund", fund_keys, fund_total, [rng.uniform(0.5, 2) if fund_total else 0 for _ in fund_keys])
         if self.fund_mode == "zero":
             for line in self.fund:  # spent last year only (seed 004)
-                line.change = -_cents(rng, 5, 200)
+                line.change = -cents_between(rng, 5, 200)
                 line.reason = _reason(rng, vocab.REASONS_GONE)
         self.capital = [] if rng.random() < 0.8 else self._lines(
-            "capital", [rng.choice(vocab.CAPITAL_LINES)], _cents(rng, 5, 200), [1.0])
+            "capital", [rng.choice(vocab.CAPITAL_LINES)], cents_between(rng, 5, 200), [1.0])
 
         self.general_total = sum(line.amount for line in self.general)
         self.fund_spent = sum(line.amount for line in self.fund)
@@ -321,7 +314,7 @@ class _FinalAccount:
         self.incomes = {
             "fiscal_income": self.fiscal_income,
             "superior_subsidy_income": _some(rng, 0.3, 1, 200) if institution else 0,
-            "business_income": _cents(rng, 1 + general * 0.05, 2 + general * 0.4) if institution else 0,
+            "business_income": cents_between(rng, 1 + general * 0.05, 2 + general * 0.4) if institution else 0,
             "operating_income": _some(rng, 0.2, 1, 100) if institution else 0,
             "affiliate_income": _some(rng, 0.1, 1, 50) if institution else 0,
             "other_income": _some(rng, 0.5, 0.01, 80),
@@ -368,7 +361,10 @@ class _FinalAccount:
         if national:
             self.out.heading(f"第二部分 {self.dept.name}{self.year}年度部门决算表")
         place = len(out.blocks)  # the tables print their numbers once the narrative has drawn them
-        self._part_two("第三部分" if national else "第二部分")
+        if national:
+            NationalNarrative(self).write("第三部分")
+        else:
+            self._part_two("第二部分")
         self._terms_and_tables("第四部分" if national else "第三部分", listed=not national)
         statements: list[dict[str, Any]] = []
         if self.habits is not None:
@@ -377,6 +373,8 @@ class _FinalAccount:
             out.blocks[at:at] = blocks
             for item in self.items:  # the tables print each line's code
                 item["code"] = function_code(item["lei"], item["kuan"], item["xiang"])
+            for key, value in stated_figures(statements).items():
+                out.record(key, value)  # a figure the text states too must agree with the table
         truth = {
             "name": self.name,
             "document": {"kind": "final_account", "title": text_value(self.title),
@@ -573,35 +571,40 @@ class _FinalAccount:
 
     def _three_public(self) -> None:
         """九: 三公 经费, after seed 000 (money spent) and seed 004 (nothing spent)."""
-        out, v, rng = self.out, self.voice, self.rng
+        out, v = self.out, self.voice
         out.heading("九、财政拨款“三公”经费支出决算情况说明")
-        nothing = rng.random() < 0.25
-        held = self.vehicles_held = 0 if nothing or rng.random() < 0.15 else rng.randint(1, 8)
-        purchase = _cents(rng, 15, 30) if held and rng.random() < 0.15 else 0
-        operation = _cents(rng, 0.5, 3) * held
-        parts = {
-            "因公出国（境）费": 0 if nothing else _some(rng, 0.15, 3, 30),
-            "公务用车购置及运行维护费": purchase + operation,
-            "公务接待费": 0 if nothing else _some(rng, 0.6, 0.05, 3),
-        }
-        keys = dict(zip(parts, ["overseas_expenditure", "vehicle_total_expenditure", "reception_expenditure"],
-                        strict=True))
-        changes = {label: 0 if nothing else _change(rng, amount) for label, amount in parts.items()}
+        parts, changes, purchase, operation = self.draw_three_public()
+        keys = dict(zip(parts, THREE_PUBLIC_KEYS, strict=True))
         total, total_change = sum(parts.values()), sum(changes.values())
         stated_change = out.change("three_public_change", "three_public_growth_pct", total, total_change)
-        reason = self._three_public_reason(total, total_change, "财政拨款“三公”经费")
+        reason = self.three_public_reason(total, total_change, "财政拨款“三公”经费")
         text = (f"{v.year(self.year)}财政拨款“三公”经费支出{out.money('three_public_total', total)}，比上年"
                 f"{stated_change}，主要原因是：{reason}。其中：")
         for label, amount in parts.items():
             change = v.change(changes[label], growth(amount, changes[label]))
             text += (f"{label}支出{out.money(keys[label], amount)}，占{v.pct(share(amount, total))}，比上年{change}，"
-                     f"主要原因是：{self._three_public_reason(amount, changes[label], label)}。")
+                     f"主要原因是：{self.three_public_reason(amount, changes[label], label)}。")
         out.say(text)
         out.say("具体情况如下：")
         self._three_public_details(parts, purchase, operation)
         self._three_public_budget(parts, purchase, operation)
 
-    def _three_public_reason(self, amount: int, change: int, label: str) -> str:
+    def draw_three_public(self) -> tuple[dict[str, int], dict[str, int], int, int]:
+        """The three parts spent, their changes on last year, 购置 and 运行维护."""
+        rng = self.rng
+        nothing = rng.random() < 0.25
+        held = self.vehicles_held = 0 if nothing or rng.random() < 0.15 else rng.randint(1, 8)
+        purchase = cents_between(rng, 15, 30) if held and rng.random() < 0.15 else 0
+        operation = cents_between(rng, 0.5, 3) * held
+        parts = {
+            "因公出国（境）费": 0 if nothing else _some(rng, 0.15, 3, 30),
+            "公务用车购置及运行维护费": purchase + operation,
+            "公务接待费": 0 if nothing else _some(rng, 0.6, 0.05, 3),
+        }
+        changes = {label: 0 if nothing else _change(rng, amount) for label, amount in parts.items()}
+        return parts, changes, purchase, operation
+
+    def three_public_reason(self, amount: int, change: int, label: str) -> str:
         if amount == 0 and change == 0:
             return f"{self.year - 1}年与{self.year}年均未安排{label}支出"
         return _reason(self.rng, vocab.REASONS_THREE_PUBLIC_UP if change > 0 else vocab.REASONS_THREE_PUBLIC_DOWN)
@@ -666,8 +669,8 @@ class _FinalAccount:
     def _procurement(self) -> None:
         out, v, rng = self.out, self.voice, self.rng
         out.heading("（二）政府采购情况", 2)
-        total = 0 if rng.random() < 0.15 else _cents(rng, 1, max(2.0, _wan(self.expenditure_year) / 2))
-        goods, works, services = _split(total, [rng.uniform(0, 1) for _ in range(3)])
+        total = 0 if rng.random() < 0.15 else cents_between(rng, 1, max(2.0, _wan(self.expenditure_year) / 2))
+        goods, works, services = split_cents(total, [rng.uniform(0, 1) for _ in range(3)])
         sme = int(total * rng.uniform(0.4, 1.0))
         small = int(sme * rng.uniform(0.5, 1.0))
         out.say(f"{v.year(self.year)}政府采购支出总额{out.money('procurement_total', total)}，其中：政府采购货物支出"
@@ -680,25 +683,42 @@ class _FinalAccount:
     def _assets(self) -> None:
         out, v, rng = self.out, self.voice, self.rng
         out.heading("（三）国有资产占用情况说明", 2)
-        area = _cents(rng, 200, 20000) if rng.random() < 0.9 else 0  # square metres, in hundredths
+        area = cents_between(rng, 200, 20000) if rng.random() < 0.9 else 0  # square metres, in hundredths
         count = self.vehicles_count
         law = count - self.vehicles_held  # 执法执勤用车 are no 公务用车
         kinds = {"副部（省）级及以上领导用车": 0, "主要负责人用车": 0, "机要通信用车": 0, "应急保障用车": 0,
                  "执法执勤用车": law, "特种专业技术用车": 0, "离退休干部服务用车": 0, "其他用车": count - law}
         date = v.gap.join([f"{self.year}", "年", "12", "月", "31", "日"])
-        vehicles_value = sum(_cents(rng, 8, 35) for _ in range(count))
+        vehicles_value = sum(cents_between(rng, 8, 35) for _ in range(count))
         equipment = out.count("equipment_over_1m", rng.choice([0] * 6 + [1, 2, 3]), "台（套）")
         fleet = "、".join(f"{kind}{v.count(n, '辆')}" for kind, n in kinds.items())
+        value = cents_between(rng, 5, 3000) if area else 0
         out.say(f"截至{date}，房屋{out.measure('building_area', area, '平方米')}，价值"
-                f"{out.money('building_value', _cents(rng, 5, 3000) if area else 0)}。车辆{v.count(count, '辆')}，价值"
+                f"{out.money('building_value', value)}。车辆{v.count(count, '辆')}，价值"
                 f"{out.money('vehicles_value', vehicles_value)}，其中："
                 f"{fleet}，其他用车主要是："
                 f"一般公务用车。单价100万元（含）以上设备（不含车辆）{equipment}。")
 
     def _performance(self) -> None:
         """十一: the summary sentence, then the 自评表 (an overall one first, sometimes)."""
-        out, v, rng = self.out, self.voice, self.rng
+        out, v = self.out, self.voice
         out.heading("十一、预算绩效的情况说明")
+        projects = self.draw_evaluations()
+        n = len(projects)
+        overall = ""
+        if len(self.evaluations) > n:
+            overall = (f"形成整体支出绩效自评表1个，全年预算总额{v.money(self.total)}，实际执行总额"
+                       f"{v.money(self.expenditure_year)}；")
+        budget = out.money("perf_budget", sum(p.annual_budget for p in projects))
+        executed = out.money("perf_executed", sum(p.executed for p in projects))
+        out.say(f"根据预算绩效管理要求，本单位{self.year}年度预算绩效管理{overall}预算绩效评价项目"
+                f"{out.count('perf_projects', n, '个')}，全年预算数{budget}，全年执行数{executed}。"
+                f"{vocab.PERFORMANCE_REVIEW}具体附项目支出绩效自评表。")
+        out.blocks += [evaluation.table for evaluation in self.evaluations]
+
+    def draw_evaluations(self) -> list[SelfEvaluation]:
+        """The 自评表 of the report (an overall one first, sometimes); returns the project ones."""
+        rng, v = self.rng, self.voice
         habits = TableHabits.draw(rng)
         if rng.random() < 0.3:
             self.evaluations.append(overall_evaluation(rng, v, habits, self.year, self.dept.name, self.total,
@@ -712,18 +732,9 @@ class _FinalAccount:
         implementer = supervisor if rng.random() < 0.8 else self.dept.name
         largest = max(10.0, _wan(self.uses["project_expenditure"]) / n)
         projects = [project_evaluation(rng, v, habits, self.year, supervisor, implementer, topic,
-                                       _cents(rng, 5, largest)) for topic in topics]
+                                       cents_between(rng, 5, largest)) for topic in topics]
         self.evaluations += projects
-        overall = ""
-        if len(self.evaluations) > n:
-            overall = (f"形成整体支出绩效自评表1个，全年预算总额{v.money(self.total)}，实际执行总额"
-                       f"{v.money(self.expenditure_year)}；")
-        budget = out.money("perf_budget", sum(p.annual_budget for p in projects))
-        executed = out.money("perf_executed", sum(p.executed for p in projects))
-        out.say(f"根据预算绩效管理要求，本单位{self.year}年度预算绩效管理{overall}预算绩效评价项目"
-                f"{out.count('perf_projects', n, '个')}，全年预算数{budget}，全年执行数{executed}。"
-                f"{vocab.PERFORMANCE_REVIEW}具体附项目支出绩效自评表。")
-        out.blocks += [evaluation.table for evaluation in self.evaluations]
+        return projects
 
     def _terms_and_tables(self, part: str, listed: bool) -> None:
         """名词解释, then (where the tables close the report) the list of tables."""
@@ -763,7 +774,7 @@ class _OverallReport:
         out.say(f"部门单位名称（公章）：{self.dept.name}")
         out.say(f"填报时间：{self.year + 1}{v.gap}年{v.gap}04{v.gap}月{v.gap}{rng.randint(10, 28)}{v.gap}日")
         out.blocks.append(PageBreak())
-        budget = _cents(rng, 200, 20000)
+        budget = cents_between(rng, 200, 20000)
         executed = int(budget * rng.uniform(0.9, 1.0))
         evaluation = overall_evaluation(rng, v, TableHabits.draw(rng), self.year, self.dept.name, budget, executed)
         self._overview(budget, executed)

@@ -47,6 +47,18 @@ def share(part: int, whole: int) -> int:
     return ratio(part, whole) if whole else 0
 
 
+def split_cents(total: int, weights: list[float]) -> list[int]:
+    """``total`` cents in parts proportional to ``weights`` (all zero: evenly), adding up exactly."""
+    if not weights:
+        return []
+    if sum(weights) <= 0:
+        weights = [1.0] * len(weights)
+    scale = sum(weights)
+    parts = [int(total * w / scale) for w in weights]
+    parts[max(range(len(parts)), key=lambda i: weights[i])] += total - sum(parts)
+    return parts
+
+
 def money_value(cents: int) -> str:
     """Truth form of an amount: ``-1234.50``."""
     sign = "-" if cents < 0 else ""

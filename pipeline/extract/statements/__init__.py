@@ -75,6 +75,7 @@ def _read(
         labels=labels,
         rows=rows,
         empty_note=note,
+        maker=around.maker,
     )
 
 

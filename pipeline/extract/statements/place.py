@@ -43,6 +43,7 @@ class Surroundings:
     title: Piece | None
     title_form: str | None
     unit: str | None
+    maker: str | None  # 编制单位
     note: str | None  # the sentence saying the table is empty on purpose
 
 
@@ -91,11 +92,13 @@ def surroundings(table: Table, others: list[Table], paragraphs: list[Paragraph],
         ]
     )
     above = sorted(_pieces(paragraphs, first, ceiling, top), key=lambda piece: -piece.boxes[-1][3])
-    title, form, unit = None, None, None
+    title, form, unit, maker = None, None, None, None
     for piece in above:  # nearest first
         compact = label(piece.text)
         if unit is None and (match := rules.unit.search(compact)):
             unit = match.group(1)
+        if maker is None and (match := rules.maker.search(compact)):
+            maker = match.group("name")
         if title is None:
             form = next((name for name, pattern in rules.titles if pattern.search(compact)), None)
             if form is not None:
@@ -112,7 +115,7 @@ def surroundings(table: Table, others: list[Table], paragraphs: list[Paragraph],
     )
     below = _pieces(paragraphs, last, bottom, floor)
     note = next((piece.text.strip() for piece in below if rules.empty_note.search(label(piece.text))), None)
-    return Surroundings(title, form, unit, note)
+    return Surroundings(title, form, unit, maker, note)
 
 
 def _without_unit(piece: Piece, rules: StatementRules) -> Piece:

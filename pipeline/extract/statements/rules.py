@@ -56,6 +56,7 @@ class StatementRules:
     three_public_measures: dict[str, frozenset[str]]
     total_rows: tuple[str, ...]
     unit: re.Pattern[str]
+    maker: re.Pattern[str]
     empty_note: re.Pattern[str]
     title_reach: float
     note_reach: float
@@ -96,6 +97,7 @@ def load_statement_rules(rules_dir: Path) -> StatementRules:
         three_public_measures={key: frozenset(label(w) for w in words) for key, words in three["measures"].items()},
         total_rows=tuple(label(w) for w in data["total_rows"]),
         unit=re.compile(data["unit"]),
+        maker=re.compile(data["maker"]),
         empty_note=re.compile(data["empty_note"]),
         title_reach=float(data["title_reach"]),
         note_reach=float(data["note_reach"]),
