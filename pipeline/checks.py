@@ -239,7 +239,7 @@ def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
         ("items.growth", _item_checks(document, config)),
         ("items.totals", _total_checks(document, config)),
         ("statement", statement_checks(document, config["statements"], per_value)),
-        ("narrative", narrative_checks(document, per_value)),
+        ("narrative", narrative_checks(document, per_value, config["purposes"])),
     ]
     total_labels = load_rules(resolve_path(rules_dir or DEFAULT_RULES_DIR)).performance.total_row
     for index, record in enumerate(document.performance):

@@ -245,6 +245,7 @@ class ExpenditureItem(BaseModel):
     initial_budget: Field | None = None
     annual_budget: Field | None = None
     completion_pct: Field | None = None
+    purpose: Field | None = None  # 主要用于：… where the wording states it
 
 
 class ClassTotal(BaseModel):

@@ -227,8 +227,32 @@ def _department(document: Document) -> list[Check]:
     return checks
 
 
-def narrative_checks(document: Document, per_value: Decimal) -> list[Check]:
+def _purposes(document: Document, families: dict[str, list[str]]) -> list[Check]:
+    checks: list[Check] = []
+    for i, item in enumerate(document.expenditure_items):
+        purpose = item.purpose.value if item.purpose is not None else None
+        if not purpose or not item.xiang.value:
+            continue
+        subject = {family for family, words in families.items() if any(w in item.xiang.value for w in words)}
+        named = {family for family, words in families.items() if any(w in purpose for w in words)}
+        if subject and named:
+            passed = bool(subject & named)
+            checks.append(
+                Check(
+                    rule=f"expenditure_items[{i}]: its purpose fits its 科目",
+                    passed=passed,
+                    fields=[f"expenditure_items[{i}].purpose", f"expenditure_items[{i}].xiang"],
+                    message=f"{item.xiang.value}: 主要用于 {purpose}",
+                    id="template.purpose",
+                    severity=None if passed else "warning",
+                )
+            )
+    return checks
+
+
+def narrative_checks(document: Document, per_value: Decimal, families: dict[str, list[str]]) -> list[Check]:
     return [
+        *_purposes(document, families),
         *_item_against_tables(document, per_value),
         *_shares(document, per_value),
         *_completion(document),

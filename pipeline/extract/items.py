@@ -112,6 +112,7 @@ def _read_item(stream: TextStream, start: int, end: int, budget: str, rules: Rul
         return None
     # The national wording states the 年初预算 first and a completion rate after.
     planned = items.item_budget.search(text, head.end(), amount.start())
+    purpose = items.item_purpose.search(text, head.end(), planned.start() if planned else amount.start())
     completion, completion_exact = _find(items.item_completion, text, amount.end(), end)
     if completion is not None and (planned is None or not completion_exact):
         completion = None  # a rate elsewhere in the text is not this line's
@@ -148,6 +149,7 @@ def _read_item(stream: TextStream, start: int, end: int, budget: str, rules: Rul
             stream, planned, normalize.amount(_as_read(stream, planned, "budget"), planned.group("bunit")), rules,
             exact=exact,
         ) if planned else None,
+        purpose=_text_field(stream, *purpose.span("purpose"), rules, exact=exact) if purpose else None,
         completion_pct=_value_field(
             stream, completion, normalize.percentage(_as_read(stream, completion, "completion")), rules, exact=exact
         ) if completion else None,

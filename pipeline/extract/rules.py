@@ -159,6 +159,7 @@ class ItemRules:
     item_growth: re.Pattern[str]
     item_reason: re.Pattern[str]
     item_budget: re.Pattern[str]
+    item_purpose: re.Pattern[str]
     item_completion: re.Pattern[str]
     class_total: re.Pattern[str]
     sentence_end: re.Pattern[str]
@@ -176,6 +177,7 @@ def _item_rules(raw: dict[str, Any]) -> ItemRules:
             "item_growth",
             "item_reason",
             "item_budget",
+            "item_purpose",
             "item_completion",
             "class_total",
             "sentence_end",

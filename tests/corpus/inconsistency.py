@@ -25,7 +25,9 @@ Kinds (``KINDS``):
 * ``unit_slip`` — the 财政拨款 total in the text divided by 10000, a 元 figure
   read as 万元 (``template.unit_slip``);
 * ``basic_all_funds`` — the text's 一般公共预算财政拨款基本支出 is the
-  all-funds 基本支出 (``narrative.statement``).
+  all-funds 基本支出 (``narrative.statement``);
+* ``purpose_contradicts`` — a 住房公积金 (养老, 医疗 …) line described as
+  spent on another 科目's purpose (``template.purpose``; national wording).
 
 ``caught(document, record)`` tells whether a document's checks caught one.
 """
@@ -38,6 +40,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.model import Document
+from tests.corpus.national import FITTING_PURPOSES
 from tests.corpus.spec import CellSpec, GridTable, Para, ReportSpec
 from tests.corpus.statement_tables import TITLES
 
@@ -53,6 +56,7 @@ KINDS = (
     "procurement_double",
     "unit_slip",
     "basic_all_funds",
+    "purpose_contradicts",
 )
 _AMOUNT = re.compile(r"-?[\d,]+\.\d{2}")
 _NARRATIVE_KINDS = frozenset(KINDS[5:])
@@ -157,6 +161,16 @@ def _narrative(spec: ReportSpec, kind: str, rng: random.Random) -> dict[str, Any
         for mention in ("财政拨款收入支出总计", "财政拨款收入总计"):
             if _rewrite(spec, mention, lambda c, like: _printed(round(c / 10000), like) if c >= 20000 else None):
                 return {"kind": kind, "check": "template.unit_slip", "fields": "figures.fiscal_total"}
+        return None
+    if kind == "purpose_contradicts":
+        for block in spec.blocks:
+            if not isinstance(block, Para):
+                continue
+            for word, purpose in FITTING_PURPOSES.items():
+                other = next(p for w, p in FITTING_PURPOSES.items() if w != word)
+                if f"主要用于：{purpose}" in block.text or f"主要用于:{purpose}" in block.text:
+                    block.text = block.text.replace(purpose, other, 1)
+                    return {"kind": kind, "check": "template.purpose", "fields": "expenditure_items"}
         return None
     if kind == "basic_all_funds":
         basic, general = figures.get("basic_expenditure"), figures.get("general_basic_expenditure")

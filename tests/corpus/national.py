@@ -32,16 +32,14 @@ USES = [
     ("operating_expenditure", "经营支出"),
     ("affiliate_subsidy_expenditure", "对附属单位补助支出"),
 ]
-PURPOSES = [
-    "保障机关正常运转",
-    "开展日常业务工作",
-    "缴纳单位职工基本养老保险",
-    "支付在职人员住房公积金",
-    "开展专项业务活动",
-    "购置必要的办公设备",
-    "支付离退休人员费用",
-    "落实惠民政策",
-]
+PURPOSES = ["保障机关正常运转", "开展日常业务工作", "开展专项业务活动", "购置必要的办公设备", "落实惠民政策"]
+# A line of these 科目 is spent on what its name says (a contradiction is an injected error).
+FITTING_PURPOSES = {
+    "住房公积金": "支付在职人员住房公积金",
+    "职业年金": "缴纳职业年金",
+    "养老": "缴纳单位职工基本养老保险",
+    "医疗": "缴纳职工基本医疗保险",
+}
 NUMBERED = "一二三四五"
 
 
@@ -196,8 +194,10 @@ class NationalNarrative:
                 f"{name}{v.marker(level)}"
                 for name, level in zip((line.lei, line.kuan, line.xiang), "类款项", strict=True)
             )
+            fitting = [p for word, p in FITTING_PURPOSES.items() if word in line.xiang]
+            purpose = fitting[0] if fitting else rng.choice(PURPOSES)
             text = (
-                f"{i}、{names}。主要用于：{rng.choice(PURPOSES)}。年初预算为{v.money(budget)}，支出决算为"
+                f"{i}、{names}。主要用于：{purpose}。年初预算为{v.money(budget)}，支出决算为"
                 f"{v.money(line.amount)}"
             )
             completion = None
