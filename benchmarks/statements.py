@@ -40,6 +40,14 @@ def region(seed: int) -> str:
     return StatementHabits.draw(random.Random(f"statements/{seed}"), True).region
 
 
+def statement_pages(seed: int, truth: dict) -> list[int]:
+    """0-based pages of the nine tables: the grids in print order are the nine
+    then the 自评表 in the national layout (第二部分), the other way round in urumqi's."""
+    grids, nine = truth["table_pages"], len(truth["statements"])
+    chosen = grids[:nine] if region(seed) == "national" else grids[len(grids) - nine:]
+    return sorted({page - 1 for grid in chosen for page in grid})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=sorted(SPLITS), default="held-out")
@@ -69,9 +77,10 @@ def main() -> None:
                     tally[0] += caught(pipeline.run(write_report(spec, out)), spec.truth["injected"][0])
                     tally[1] += 1
             if args.scan:
-                pages = sorted({p for pages in truth["table_pages"][-9:] for p in pages})
+                pages = statement_pages(seed, truth)
                 image = scan_preset(pdf, out / f"{pdf.stem}-scan.pdf", args.scan, seed=seed, pages=pages)
                 scanned[layout].append(evaluate(pipeline.run(image), {"statements": truth["statements"]}))
+                print(f"  scanned statements F1 {scanned[layout][-1].scores()['statements'].f1:.4f}", flush=True)
             print(f"seed {seed} ({layout}) done", flush=True)
     print(f"\n## {args.split} split, {len(seeds)} reports (seeds {seeds[0]}–{seeds[-1]})\n")
     print("| layout | reports | " + " | ".join(f"{s} F1" for s in SECTIONS) + " |")

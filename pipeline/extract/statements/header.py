@@ -89,7 +89,7 @@ def read_header(table: Table, rules: StatementRules) -> Header:
     first, unit, named = 0, None, False
     for r in range(table.n_rows):
         starts = [c for c in table.rows()[r] if label(c.text)]
-        texts = [label(c.text) for c in starts]
+        texts = [rules.header_label(c.text) for c in starts]
         if not texts:
             if named:
                 break
@@ -106,30 +106,30 @@ def read_header(table: Table, rules: StatementRules) -> Header:
         first = r + 1
     skipped = set()
     while first < table.n_rows and is_sequence_row(
-        [label(c.text) for c in table.rows()[first] if label(c.text)], rules
+        [rules.header_label(c.text) for c in table.rows()[first] if label(c.text)], rules
     ):
         skipped.add(first)
         first += 1
     header_rows = [r for r in range(first) if r not in skipped]
-    columns = [Column(c, _column_labels(grid, c, header_rows)) for c in range(table.n_cols)]
-    _extend_from_data(table, grid, columns, first, vocabulary)
+    columns = [Column(c, _column_labels(grid, c, header_rows, rules)) for c in range(table.n_cols)]
+    _extend_from_data(table, grid, columns, first, rules)
     for column in columns:
         column.role = _role(column.labels, rules)
     return Header(first, columns, _lanes(columns, rules), unit, skipped)
 
 
-def _column_labels(grid: list[list[TableCell | None]], col: int, rows: list[int]) -> list[str]:
+def _column_labels(grid: list[list[TableCell | None]], col: int, rows: list[int], rules: StatementRules) -> list[str]:
     labels: list[str] = []
     for r in rows:
         cell = grid[r][col]
-        text = label(cell.text) if cell is not None else ""
+        text = rules.header_label(cell.text) if cell is not None else ""
         if text and (not labels or labels[-1] != text):
             labels.append(text)
     return labels
 
 
 def _extend_from_data(
-    table: Table, grid: list[list[TableCell | None]], columns: list[Column], first: int, vocabulary: frozenset[str]
+    table: Table, grid: list[list[TableCell | None]], columns: list[Column], first: int, rules: StatementRules
 ) -> None:
     """Header labels printed on the first data row's value cells (本年支出's
     合计/基本支出/项目支出 beside the 合计 row in some templates)."""
@@ -139,8 +139,8 @@ def _extend_from_data(
         cell = grid[first][column.index]
         if cell is None or cell.row != first or cell.col == 0:
             continue
-        text = label(cell.text)
-        if text in vocabulary and not is_number(text) and text not in column.labels:
+        text = rules.header_label(cell.text)
+        if text in rules.vocabulary and not is_number(text) and text not in column.labels:
             column.labels.append(text)
 
 
@@ -200,11 +200,11 @@ def _three_public_key(labels: list[str], rules: StatementRules) -> str | None:
     return f"{part}_{measure}" if part and measure else None
 
 
-def value_text(cell: TableCell | None, row: int, vocabulary: frozenset[str]) -> str | None:
+def value_text(cell: TableCell | None, row: int, rules: StatementRules) -> str | None:
     """The printed value of a cell on ``row``, or None (blank, ``-``, a label)."""
     if cell is None or cell.row != row or is_empty_cell(cell.text):
         return None
-    text = label(cell.text)
-    if text in vocabulary and not is_number(text):
+    text = rules.header_label(cell.text)
+    if text in rules.vocabulary and not is_number(text):
         return None
     return cell.text

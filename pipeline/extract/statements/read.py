@@ -26,7 +26,6 @@ def read_rows(
     table: Table, header: Header, rules: StatementRules, unit: str, factors: ConfidenceFactors
 ) -> list[StatementRow]:
     grid = covering(table)
-    vocabulary = rules.vocabulary
     by_row = table.rows()
     data_rows = []
     for r in range(header.first_row, table.n_rows):
@@ -38,7 +37,7 @@ def read_rows(
     for lane in header.lanes:  # the left lane first, as the contract reads two-lane tables
         upper: dict[int, str] = {}  # the codes of the 类 and 款 above, for split code columns
         for r in data_rows:
-            row = _lane_row(grid, r, lane, upper, vocabulary, rules, unit, factors)
+            row = _lane_row(grid, r, lane, upper, rules, unit, factors)
             if row is not None:
                 rows.append(row)
     return rows
@@ -59,7 +58,6 @@ def _lane_row(
     r: int,
     lane: Lane,
     upper: dict[int, str],
-    vocabulary: frozenset[str],
     rules: StatementRules,
     unit: str,
     factors: ConfidenceFactors,
@@ -75,7 +73,7 @@ def _lane_row(
     stated = False
     for column in lane.values:
         cell = grid[r][column.index]
-        raw = value_text(cell, r, vocabulary)
+        raw = value_text(cell, r, rules)
         stated = stated or raw is not None
         reading = amount(raw, unit) if raw is not None else Normalized(None)
         values[column.key or f"col_{column.index}"] = field_from_cell(

@@ -3,8 +3,10 @@ recognised and read.  Every label is kept in its compact form (``label``)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,14 @@ from pipeline.extract.rules import compact
 
 STATEMENTS_FILE = "statements.yaml"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.]|\(\d+\))")
+_STRAY_ENDS = ".·•,:;、。"
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
 def label(text: str) -> str:
-    """A header or row label as the rules compare it: compact, quotes dropped."""
-    return _QUOTES.sub("", compact(text))
+    """A header or row label as the rules compare it: compact, quotes dropped,
+    no stray point or mark at either end (OCR's "合计." is 合计)."""
+    return _QUOTES.sub("", compact(text)).strip(_STRAY_ENDS)
 
 
 def row_name(text: str) -> str:
@@ -62,16 +66,31 @@ class StatementRules:
     note_reach: float
     figures: tuple[FigureCell, ...]
 
-    @property
-    def vocabulary(self) -> frozenset[str]:
-        """Every label a header may print: what tells a header row from data."""
-        words = set(self.sides) | self.code_labels | self.name_labels | self.ignored_labels
-        for by_key in [*self.columns.values(), self.three_public_parts]:
-            words |= {word for sets in by_key.values() for labels in sets for word in labels}
-        for measures in self.three_public_measures.values():
-            words |= measures
-        words |= {"财政拨款三公经费", "三公经费", "本年支出", "本年收入", "决算数", "预算数"}
-        return frozenset(words)
+    vocabulary: frozenset[str]  # every label a header may print: what tells a header row from data
+
+    def header_label(self, text: str) -> str:
+        """A header cell's label, a close misreading taken for the label it misreads
+        (科·目编码 for 科目编码, a lost or doubled character in a long label)."""
+        compact = label(text)
+        if compact in self.vocabulary or len(compact) < 4:
+            return compact
+        return _closest(compact, self.vocabulary)
+
+
+@lru_cache(maxsize=4096)
+def _closest(text: str, vocabulary: frozenset[str]) -> str:
+    close = difflib.get_close_matches(text, sorted(vocabulary), n=1, cutoff=0.85)
+    return close[0] if close else text
+
+
+def _vocabulary(data: dict[str, Any]) -> frozenset[str]:
+    words = set(data["sides"]) | set(data["code_labels"]) | set(data["name_labels"]) | set(data["ignored_labels"])
+    for by_key in [*data["columns"].values(), data["three_public"]["parts"]]:
+        words |= {word for sets in by_key.values() for labels in sets for word in labels}
+    for measures in data["three_public"]["measures"].values():
+        words |= set(measures)
+    words |= set(data["group_labels"])
+    return frozenset(label(word) for word in words)
 
 
 def _label_sets(raw: list[list[str]]) -> LabelSets:
@@ -105,4 +124,5 @@ def load_statement_rules(rules_dir: Path) -> StatementRules:
             FigureCell(form, side, tuple(row_name(r) for r in rows), column, key)
             for form, side, rows, column, key in data["figures"]
         ),
+        vocabulary=_vocabulary(data),
     )
