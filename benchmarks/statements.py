@@ -29,23 +29,11 @@ from pipeline.flow import Pipeline
 from tests.corpus.degrade import PRESETS, scan_preset
 from tests.corpus.generate import write_report
 from tests.corpus.inconsistency import KINDS, caught, inject
-from tests.corpus.statement_tables import StatementHabits
+from tests.corpus.statement_tables import region_of, statement_pages
 from tests.corpus.synthetic import make_report
 
 SPLITS = {"tuning": 1, "held-out": 72001}
 SECTIONS = ("statements", "figures", "expenditure_items", "class_totals")
-
-
-def region(seed: int) -> str:
-    return StatementHabits.draw(random.Random(f"statements/{seed}"), True).region
-
-
-def statement_pages(seed: int, truth: dict) -> list[int]:
-    """0-based pages of the nine tables: the grids in print order are the nine
-    then the 自评表 in the national layout (第二部分), the other way round in urumqi's."""
-    grids, nine = truth["table_pages"], len(truth["statements"])
-    chosen = grids[:nine] if region(seed) == "national" else grids[len(grids) - nine:]
-    return sorted({page - 1 for grid in chosen for page in grid})
 
 
 def main() -> None:
@@ -65,7 +53,7 @@ def main() -> None:
             pdf = write_report(make_report(seed), out)
             truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
             document = pipeline.run(pdf)
-            layout = region(seed)
+            layout = region_of(seed)
             by_region[layout].append(evaluate(document, truth))
             found_all += len(document.statements) == len(truth["statements"]) == 9
             alarms += any(not c.passed for c in document.checks)

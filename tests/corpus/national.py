@@ -17,21 +17,6 @@ from typing import Any
 from tests.corpus import vocab
 from tests.corpus.wording import growth, money_value, pct_value, ratio, share, split_cents, text_value
 
-INCOMES = [
-    ("fiscal_income", "财政拨款收入"),
-    ("superior_subsidy_income", "上级补助收入"),
-    ("business_income", "事业收入"),
-    ("operating_income", "经营收入"),
-    ("affiliate_income", "附属单位上缴收入"),
-    ("other_income", "其他收入"),
-]
-USES = [
-    ("basic_expenditure", "基本支出"),
-    ("project_expenditure", "项目支出"),
-    ("remit_superior_expenditure", "上缴上级支出"),
-    ("operating_expenditure", "经营支出"),
-    ("affiliate_subsidy_expenditure", "对附属单位补助支出"),
-]
 PURPOSES = ["保障机关正常运转", "开展日常业务工作", "开展专项业务活动", "购置必要的办公设备", "落实惠民政策"]
 # A line of these 科目 is spent on what its name says (a contradiction is an injected error).
 FITTING_PURPOSES = {
@@ -113,21 +98,20 @@ class NationalNarrative:
         )
 
     def incomes_and_uses(self) -> None:
-        a, out, v = self.a, self.out, self.v
-        out.heading("二、收入决算情况说明")
-        parts = [
-            f"{label}{self.money(key, a.incomes[key])}，占{v.pct(share(a.incomes[key], a.income_year))}"
-            for key, label in INCOMES
-            if a.incomes[key]
+        a = self.a
+        self.out.heading("二、收入决算情况说明")
+        self._listed("本年收入合计", "income_year", a.income_year, vocab.INCOME_SOURCES, a.incomes)
+        self.out.heading("三、支出决算情况说明")
+        self._listed("本年支出合计", "expenditure_year", a.expenditure_year, vocab.EXPENDITURE_USES, a.uses)
+
+    def _listed(self, label: str, key: str, total: int, parts: list[tuple[str, str]], amounts: dict[str, int]) -> None:
+        """本年收入合计 X 万元，其中：财政拨款收入 …，占 …% — only the parts a unit has (不涉及的不列)."""
+        listed = [
+            f"{name}{self.money(part, amounts[part])}，占{self.v.pct(share(amounts[part], total))}"
+            for part, name in parts
+            if amounts[part]
         ]
-        out.say(f"本年收入合计{self.money('income_year', a.income_year)}，其中：{'；'.join(parts)}。")
-        out.heading("三、支出决算情况说明")
-        parts = [
-            f"{label}{self.money(key, a.uses[key])}，占{v.pct(share(a.uses[key], a.expenditure_year))}"
-            for key, label in USES
-            if a.uses[key]
-        ]
-        out.say(f"本年支出合计{self.money('expenditure_year', a.expenditure_year)}，其中：{'；'.join(parts)}。")
+        self.out.say(f"{label}{self.money(key, total)}，其中：{'；'.join(listed)}。")
 
     def fiscal(self) -> None:
         a, out, v = self.a, self.out, self.v
@@ -196,10 +180,7 @@ class NationalNarrative:
             )
             fitting = [p for word, p in FITTING_PURPOSES.items() if word in line.xiang]
             purpose = fitting[0] if fitting else rng.choice(PURPOSES)
-            text = (
-                f"{i}、{names}。主要用于：{purpose}。年初预算为{v.money(budget)}，支出决算为"
-                f"{v.money(line.amount)}"
-            )
+            text = f"{i}、{names}。主要用于：{purpose}。年初预算为{v.money(budget)}，支出决算为{v.money(line.amount)}"
             completion = None
             if budget and self.completion:
                 completion = ratio(line.amount, budget)

@@ -44,29 +44,18 @@ TITLES = {
     "fund": "政府性基金预算财政拨款收入支出决算表",
     "capital": "国有资本经营预算财政拨款收入支出决算表",
 }
+# Print order: the national template moves 三公 before the two budget tables.
+_FORMS = [
+    "income_expenditure_summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_expenditure",
+    "general_basic",
+]
 ORDER = {
-    "urumqi": [
-        "income_expenditure_summary",
-        "income",
-        "expenditure",
-        "fiscal_summary",
-        "general_expenditure",
-        "general_basic",
-        "fund",
-        "capital",
-        "three_public",
-    ],
-    "national": [
-        "income_expenditure_summary",
-        "income",
-        "expenditure",
-        "fiscal_summary",
-        "general_expenditure",
-        "general_basic",
-        "three_public",
-        "fund",
-        "capital",
-    ],
+    "urumqi": [*_FORMS, "fund", "capital", "three_public"],
+    "national": [*_FORMS, "three_public", "fund", "capital"],
 }
 ALL_CLASSES = [name for code, name in codes()["function"].items() if len(code) == 3]
 INCOME_LABELS = ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
@@ -90,13 +79,27 @@ FIGURE_CELLS = [
     ("income_expenditure_summary", "expenditure", "本年支出合计", "amount", "expenditure_year"),
     ("income_expenditure_summary", "expenditure", "结余分配", "amount", "balance_distribution"),
     ("income_expenditure_summary", "expenditure", "年末结转和结余", "amount", "carryover_end"),
-    *[("income", None, "合计", column, key) for column, key in [
-        ("fiscal", "fiscal_income"), ("superior_subsidy", "superior_subsidy_income"), ("business", "business_income"),
-        ("operating", "operating_income"), ("affiliate", "affiliate_income"), ("other", "other_income")]],
-    *[("expenditure", None, "合计", column, key) for column, key in [
-        ("basic", "basic_expenditure"), ("project", "project_expenditure"),
-        ("remit_superior", "remit_superior_expenditure"), ("operating", "operating_expenditure"),
-        ("affiliate_subsidy", "affiliate_subsidy_expenditure")]],
+    *[
+        ("income", None, "合计", column, key)
+        for column, key in [
+            ("fiscal", "fiscal_income"),
+            ("superior_subsidy", "superior_subsidy_income"),
+            ("business", "business_income"),
+            ("operating", "operating_income"),
+            ("affiliate", "affiliate_income"),
+            ("other", "other_income"),
+        ]
+    ],
+    *[
+        ("expenditure", None, "合计", column, key)
+        for column, key in [
+            ("basic", "basic_expenditure"),
+            ("project", "project_expenditure"),
+            ("remit_superior", "remit_superior_expenditure"),
+            ("operating", "operating_expenditure"),
+            ("affiliate_subsidy", "affiliate_subsidy_expenditure"),
+        ]
+    ],
     ("fiscal_summary", "income", "总计", "amount", "fiscal_total"),
     ("fiscal_summary", "income", "年初财政拨款结转和结余", "amount", "fiscal_carryover_begin"),
     ("fiscal_summary", "expenditure", "年末财政拨款结转和结余", "total", "fiscal_carryover_end"),
@@ -107,11 +110,18 @@ FIGURE_CELLS = [
     ("general_basic", None, "公用经费合计", "amount", "public_expenditure"),
     ("fund", None, "合计", "expenditure_total", "fund_expenditure_year"),
     ("capital", None, "合计", "expenditure_total", "capital_expenditure_year"),
-    *[("three_public", None, None, column, key) for column, key in [
-        ("total_actual", "three_public_total"), ("total_budget", "three_public_budget"),
-        ("overseas_actual", "overseas_expenditure"), ("vehicle_total_actual", "vehicle_total_expenditure"),
-        ("vehicle_purchase_actual", "vehicle_purchase_expenditure"),
-        ("vehicle_operation_actual", "vehicle_operation_expenditure"), ("reception_actual", "reception_expenditure")]],
+    *[
+        ("three_public", None, None, column, key)
+        for column, key in [
+            ("total_actual", "three_public_total"),
+            ("total_budget", "three_public_budget"),
+            ("overseas_actual", "overseas_expenditure"),
+            ("vehicle_total_actual", "vehicle_total_expenditure"),
+            ("vehicle_purchase_actual", "vehicle_purchase_expenditure"),
+            ("vehicle_operation_actual", "vehicle_operation_expenditure"),
+            ("reception_actual", "reception_expenditure"),
+        ]
+    ],
 ]
 
 
@@ -125,6 +135,19 @@ def stated_figures(statements: list[dict[str, Any]]) -> dict[str, str]:
         if value is not None:
             found.setdefault(key, value)
     return found
+
+
+def region_of(seed: int) -> str:
+    """The regional layout of a seed's report: the first draw of its statement stream."""
+    return StatementHabits.draw(random.Random(f"statements/{seed}"), True).region
+
+
+def statement_pages(seed: int, truth: dict[str, Any]) -> list[int]:
+    """0-based pages of the nine tables: the grids in print order are the nine
+    then the 自评表 in the national layout (第二部分), the other way round in urumqi's."""
+    grids, nine = truth["table_pages"], len(truth["statements"])
+    chosen = grids[:nine] if region_of(seed) == "national" else grids[len(grids) - nine :]
+    return sorted({page - 1 for grid in chosen for page in grid})
 
 
 def ordinal(n: int) -> str:

@@ -37,15 +37,6 @@ from tests.corpus.wording import (
 
 KINDS = ("final_account", "overall_performance_report")
 LEVELS = ("类", "款", "项")
-INCOME_SOURCES = [
-    ("fiscal_income", "财政拨款收入"), ("superior_subsidy_income", "上级补助收入"), ("business_income", "事业收入"),
-    ("operating_income", "经营收入"), ("affiliate_income", "附属单位上缴收入"), ("other_income", "其他收入"),
-]
-EXPENDITURE_USES = [
-    ("basic_expenditure", "基本支出"), ("project_expenditure", "项目支出"),
-    ("remit_superior_expenditure", "上缴上级支出"),
-    ("operating_expenditure", "经营支出"), ("affiliate_subsidy_expenditure", "对附属单位补助支出"),
-]
 CHINESE_NUMERALS = "一二三四五六七八九十"
 THREE_PUBLIC_KEYS = ["overseas_expenditure", "vehicle_total_expenditure", "reception_expenditure"]
 
@@ -449,11 +440,12 @@ class _FinalAccount:
         out = self.out
         out.heading("二、收入决算情况说明")
         parts = [f"{label}{out.money(key, amount)}，占{self.voice.pct(share(amount, self.income_year))}"
-                 for key, label in INCOME_SOURCES for amount in [self.incomes[key]]]
+                 for key, label in vocab.INCOME_SOURCES for amount in [self.incomes[key]]]
         out.say(f"本年收入{out.money('income_year', self.income_year)}，其中：{'；'.join(parts)}。")
         out.heading("三、支出决算情况说明")
         parts = [f"{label}{out.money(key, self.uses[key])}，占"
-                 f"{self.voice.pct(share(self.uses[key], self.expenditure_year))}" for key, label in EXPENDITURE_USES]
+                 f"{self.voice.pct(share(self.uses[key], self.expenditure_year))}"
+                 for key, label in vocab.EXPENDITURE_USES]
         out.say(f"本年支出{out.money('expenditure_year', self.expenditure_year)}，其中：{'；'.join(parts)}。")
 
     def _budget_sentence(self, key: str, rate_key: str, final: int) -> str:

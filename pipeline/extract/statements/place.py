@@ -100,7 +100,7 @@ def surroundings(table: Table, others: list[Table], paragraphs: list[Paragraph],
         if maker is None and (match := rules.maker.search(compact)):
             maker = match.group("name")
         if title is None:
-            form = next((name for name, pattern in rules.titles if pattern.search(compact)), None)
+            form = rules.title_form(piece.text)
             if form is not None:
                 title = _without_unit(piece, rules)
     last = (table.pages or [table.page])[-1]

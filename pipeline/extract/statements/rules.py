@@ -17,6 +17,7 @@ from pipeline.extract.rules import compact
 STATEMENTS_FILE = "statements.yaml"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.]|\(\d+\))")
 _STRAY_ENDS = ".·•,:;、。"
+_NOISE = re.compile(r"[^\u3400-\u9fff]")  # a mark or digit inside a label: OCR noise
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
@@ -67,20 +68,46 @@ class StatementRules:
     figures: tuple[FigureCell, ...]
 
     vocabulary: frozenset[str]  # every label a header may print: what tells a header row from data
+    canonical_titles: tuple[tuple[str, str], ...]  # (form, its title as the template prints it)
 
     def header_label(self, text: str) -> str:
         """A header cell's label, a close misreading taken for the label it misreads
         (科·目编码 for 科目编码, a lost or doubled character in a long label)."""
         compact = label(text)
-        if compact in self.vocabulary or len(compact) < 4:
+        if compact in self.vocabulary:
             return compact
         return _closest(compact, self.vocabulary)
+
+    def title_form(self, text: str) -> str | None:
+        """The form a title line names: its pattern, or a close misreading of
+        the form's own title (one character in ten wrong)."""
+        compact = label(text)
+        for form, pattern in self.titles:
+            if pattern.search(compact):
+                return form
+        return _closest_title(compact, self.canonical_titles)
 
 
 @lru_cache(maxsize=4096)
 def _closest(text: str, vocabulary: frozenset[str]) -> str:
-    close = difflib.get_close_matches(text, sorted(vocabulary), n=1, cutoff=0.85)
-    return close[0] if close else text
+    """A misread header label: a close match, or a label plus marks noise added
+    ("支出.公": a point and a seal's character beside 支出)."""
+    if len(text) >= 4 and (close := difflib.get_close_matches(text, sorted(vocabulary), n=1, cutoff=0.85)):
+        return close[0]
+    if _NOISE.search(text):
+        inside = [w for w in vocabulary if len(w) >= 2 and w in text and len(text) - len(w) <= 2]
+        if inside:
+            return max(inside, key=len)
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _closest_title(text: str, titles: tuple[tuple[str, str], ...]) -> str | None:
+    for form, title in titles:
+        tail = text[-len(title):]
+        if len(tail) == len(title) and difflib.SequenceMatcher(None, tail, title).ratio() >= 0.9:
+            return form
+    return None
 
 
 def _vocabulary(data: dict[str, Any]) -> frozenset[str]:
@@ -125,4 +152,5 @@ def load_statement_rules(rules_dir: Path) -> StatementRules:
             for form, side, rows, column, key in data["figures"]
         ),
         vocabulary=_vocabulary(data),
+        canonical_titles=tuple((form, label(title)) for form, title in data["canonical_titles"].items()),
     )
