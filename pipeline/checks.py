@@ -94,7 +94,8 @@ def _repeated_figure_checks(document: Document) -> list[Check]:
     for figure in document.figures:
         if not figure.alternates:
             continue
-        others = [a for a in figure.alternates if a.value != figure.value]
+        others = [a for a in figure.alternates if not _within_rounding(figure, a)]
+        rounded = [a for a in figure.alternates if a.value != figure.value and a not in others]
         statements = [figure, *(others or figure.alternates)]
         described = " != " if others else " = "
         message = described.join(f"{f.value} ({f.mention or f.label}, p{f.page})" for f in statements)
@@ -109,11 +110,19 @@ def _repeated_figure_checks(document: Document) -> list[Check]:
                 fields=[f"figures.{figure.key}", *cells],
                 message=message,
                 id="template.unit_slip" if slipped else "narrative.statement" if cells else "figures.agree",
-                severity="error" if others else None,
+                severity="error" if others else "note" if rounded else None,
                 pages=sorted({f.page for f in [figure, *figure.alternates] if f.page}),
             )
         )
     return checks
+
+
+def _within_rounding(one: Figure, other: Figure) -> bool:
+    """The same value, or two numbers no further apart than their rounding (1234.6 and 1234.57)."""
+    if one.value == other.value:
+        return True
+    a, b = stated(one, ""), stated(other, "")
+    return a is not None and b is not None and abs(a.number - b.number) <= a.half_unit + b.half_unit
 
 
 def _unit_slip(one: Figure, other: Figure) -> bool:

@@ -115,11 +115,14 @@ def _shares(document: Document, per_value: Decimal) -> list[Check]:
     whole = stated(general, "figures.general_expenditure")
     checks: list[Check] = []
     shares: list[Stated] = []
+    exact = Decimal(0)  # the rounding of shares of nothing: a class of 0.00 has exactly 0%
     for i, total in totals:
         amount = stated(total.amount, f"class_totals[{i}].amount")
         share = stated(total.share_pct, f"class_totals[{i}].share_pct")
         if share is not None:
             shares.append(share)
+            if amount is not None and amount.number == 0:
+                exact += share.half_unit
         if amount and share and whole and whole.number > 0:
             expected = amount.number / whole.number * _HUNDRED
             slack = share.half_unit + (amount.half_unit + whole.half_unit) / whole.number * _HUNDRED
@@ -137,7 +140,7 @@ def _shares(document: Document, per_value: Decimal) -> list[Check]:
     if len(shares) > 1 and len(shares) == len(totals):
         # Each share is rounded: their sum may miss 100 by half a unit per share.
         total = sum((s.number for s in shares), Decimal(0))
-        slack = sum((s.half_unit for s in shares), Decimal(0))
+        slack = sum((s.half_unit for s in shares), Decimal(0)) - exact
         passed = abs(total - _HUNDRED) <= slack
         message = f"{' + '.join(s.text for s in shares)} = {total} {'≈' if passed else '!='} 100"
         checks.append(check("class_totals share_pct add up to 100", passed, shares, message, "share.sum"))
@@ -170,6 +173,8 @@ def _completion(document: Document) -> list[Check]:
             for b in (budget.number - budget.half_unit, budget.number + budget.half_unit)
             if b > 0
         ]
+        if not corners:
+            continue  # a budget within rounding of 0: no rate to hold it to
         passed = min(corners) - rate.half_unit <= rate.number <= max(corners) + rate.half_unit
         expected = amount.number / budget.number * _HUNDRED
         checks.append(

@@ -9,7 +9,7 @@ and the two 总计 equal), ``statement.across`` (the same sum in two tables),
 ``template.tables`` (the nine present), ``template.empty`` (an empty table
 explained), ``template.code`` (a code printed with another 科目名称 than the
 code list or the rest of the document gives it).  Arithmetic follows
-``pipeline.checks.sum_check``: it fails beyond the rounding of its terms,
+``pipeline.checks_arith.sum_check``: it fails beyond the rounding of its terms,
 and a difference within rounding is a note.
 """
 
@@ -26,8 +26,6 @@ from pipeline.extract.statements.rules import label, row_name
 from pipeline.model import Check, Document, Statement
 
 CODES_FILE = CONFIG_DIR / "codes" / "classification.yaml"
-_LEVEL_PARENT = {"kuan": 3, "xiang": 5}
-
 
 @cache
 def code_names() -> dict[str, str]:
@@ -119,12 +117,13 @@ def _negated(values: list[Stated]) -> list[Stated]:
 
 
 def _find(statements: list[Statement], form: str, side: str | None, name: str) -> tuple[int, int] | None:
-    wanted = row_name(name)
+    """The first row of ``form`` named ``name`` (alternatives split by |) on ``side``."""
+    wanted = {row_name(alternative) for alternative in name.split("|")}
     for s, statement in enumerate(statements):
         if statement.form != form:
             continue
         for r, row in enumerate(statement.rows):
-            if (side is None or row.side == side) and row_name(row.name.value or "") == wanted:
+            if (side is None or row.side == side) and row_name(row.name.value or "") in wanted:
                 return s, r
     return None
 
@@ -138,15 +137,21 @@ def _lane_checks(statements: list[Statement], config: dict[str, Any], per_value:
         s, r = found
         statement = statements[s]
         lane = [i for i, row in enumerate(statement.rows) if row.side == statement.rows[r].side]
-        if parts == "above":
+        if parts == "above":  # a 其中 row is inside the row above it: not a part of its own
+            after = _last_total(statement, lane, r)
             part_rows = [
-                i for i in lane if i < r and statement.rows[i].level != "total" and i > _last_total(statement, lane, r)
+                i for i in lane
+                if after < i < r and statement.rows[i].level != "total"
+                and not label(statement.rows[i].name.value or "").startswith("其中")
             ]
         elif parts == "classes":
             start = _lane_start(statement, r)
             part_rows = [i for i in range(start, r) if statement.rows[i].level == "lei"]
         else:
-            part_rows = [f[1] for name in parts if (f := _find([statement], form, side, name)) is not None]
+            found_parts = [_find([statement], form, side, name) for name in parts]
+            if any(part is None for part in found_parts):
+                continue  # a part printed under another name: no sum to hold it to
+            part_rows = [part[1] for part in found_parts if part is not None]
         if part_rows:
             checks += _column_sums(s, statement, r, part_rows, "statement.lanes", total_name, per_value)
     for form in config["lanes_equal"]:
@@ -268,8 +273,6 @@ def _codes(document: Document) -> list[Check]:
                 if wrong
                 else f"{code} printed as {name} here and as {'/'.join(sorted(others))} elsewhere"
             )
-            if expected is None and not others:
-                continue
             checks.append(
                 Check(
                     rule=f"{statement.form}: code {code} matches its 科目名称",

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from pipeline.extract.rules import Rules
-from pipeline.extract.statements.rules import row_name
+from pipeline.extract.statements.rules import label, row_name
 from pipeline.model import ExpenditureItem, Figure, Statement
 
 # Where each budget's item lines are printed with their codes, best first.
@@ -80,9 +80,12 @@ def merge_figures(narrative: list[Figure], tables: list[Figure]) -> list[Figure]
 
 def link_item_codes(items: list[ExpenditureItem], statements: list[Statement]) -> None:
     """Each item's 7-digit code from the 项 row under the same 类 and 款 names."""
-    codes_by_form = {s.form: _codes_by_names(s) for s in statements}
+    codes_by_form: dict[str, dict[tuple[str, str, str], str]] = {}
+    for statement in statements:  # a form printed twice (基本 and 项目) gives both tables' lines
+        for names, code in _codes_by_names(statement).items():
+            codes_by_form.setdefault(statement.form, {}).setdefault(names, code)
     for item in items:
-        names = (item.lei.value, item.kuan.value, item.xiang.value)
+        names = tuple(label(n.value or "") for n in (item.lei, item.kuan, item.xiang))
         for form in _ITEM_FORMS[item.budget]:
             code = codes_by_form.get(form, {}).get(names)
             if code is not None:
@@ -90,10 +93,10 @@ def link_item_codes(items: list[ExpenditureItem], statements: list[Statement]) -
                 break
 
 
-def _codes_by_names(statement: Statement) -> dict[tuple[str | None, str | None, str | None], str]:
+def _codes_by_names(statement: Statement) -> dict[tuple[str, str, str], str]:
     """(类, 款, 项) names -> 项 code; a 项 row's parents are the 类 and 款 rows
     above it whose codes head its own."""
-    found: dict[tuple[str | None, str | None, str | None], str] = {}
+    found: dict[tuple[str, str, str], str] = {}
     parents: dict[int, tuple[str, str | None]] = {}  # code length -> (code, name)
     for row in statement.rows:
         code = row.code.value
@@ -104,5 +107,5 @@ def _codes_by_names(statement: Statement) -> dict[tuple[str | None, str | None, 
             continue
         lei, kuan = parents.get(3, ("", None)), parents.get(5, ("", None))
         if lei[0] == code[:3] and kuan[0] == code[:5]:
-            found.setdefault((lei[1], kuan[1], row.name.value), code)
+            found.setdefault((label(lei[1] or ""), label(kuan[1] or ""), label(row.name.value or "")), code)
     return found

@@ -11,8 +11,6 @@ next page was joined by stitching before.
 
 from __future__ import annotations
 
-import re
-
 from pipeline.extract.rules import ConfidenceFactors
 from pipeline.extract.statements.header import Header, key_columns, read_header
 from pipeline.extract.statements.place import Piece, surroundings
@@ -81,12 +79,14 @@ def _read(
 
 def _said_empty(paragraphs: list[Paragraph], form: str, title: Piece | None, rules: StatementRules) -> str | None:
     """A sentence of the 说明 saying this table is empty (…决算表为空表)."""
-    names = [label(title.text)] if title is not None else []
-    names += [pattern.pattern for name, pattern in rules.titles if name == form]
+    printed = label(title.text) if title is not None else ""
+    patterns = [pattern for name, pattern in rules.titles if name == form]
     for paragraph in paragraphs:
         for sentence in paragraph.text.split("。"):
             compact = label(sentence)
-            if rules.empty_note.search(compact) and any(re.search(name, compact) for name in names if name):
+            if not rules.empty_note.search(compact):
+                continue
+            if (printed and printed in compact) or any(p.search(compact) for p in patterns):
                 return sentence.strip() + "。"
     return None
 

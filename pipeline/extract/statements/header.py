@@ -79,14 +79,16 @@ def is_sequence_row(texts: list[str], rules: StatementRules) -> bool:
     """A 栏次 row: 栏次/行次, or only small numbers counting up."""
     if any(t in rules.ignored_labels for t in texts):
         return True
-    numbers = [t for t in texts if _SEQUENCE.fullmatch(t)]
-    return len(numbers) >= 2 and len(numbers) == len(texts) and numbers == sorted(numbers, key=int)
+    numbers = [int(t) for t in texts if _SEQUENCE.fullmatch(t)]
+    counting = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
+    return len(numbers) >= 2 and len(numbers) == len(texts) and counting
 
 
 def read_header(table: Table, rules: StatementRules) -> Header:
     grid = covering(table)
     vocabulary = rules.vocabulary
     first, unit, named = 0, None, False
+    label_columns: set[int] = set()  # the columns under 科目编码 / 科目名称
     for r in range(table.n_rows):
         starts = [c for c in table.rows()[r] if label(c.text)]
         texts = [rules.header_label(c.text) for c in starts]
@@ -94,8 +96,8 @@ def read_header(table: Table, rules: StatementRules) -> Header:
             if named:
                 break
             continue
-        if named and any(row_name(c.text) in rules.total_rows and c.col == 0 for c in starts):
-            break  # 合计 under the 科目名称 header: the first data row
+        if named and any(row_name(c.text) in rules.total_rows and c.col in label_columns for c in starts):
+            break  # 合计 under the 科目编码/科目名称 header: the first data row
         if all(rules.unit.search(t) or any(p.search(t) for _, p in rules.titles) for t in texts):
             unit = unit or next((m.group(1) for t in texts if (m := rules.unit.search(t))), None)
             first = r + 1
@@ -103,6 +105,10 @@ def read_header(table: Table, rules: StatementRules) -> Header:
         if not all(t in vocabulary for t in texts):
             break
         named = named or any(t in rules.name_labels for t in texts)
+        label_columns |= {
+            col for c, t in zip(starts, texts, strict=True) if t in rules.name_labels or t in rules.code_labels
+            for col in range(c.col, c.col + c.colspan)
+        }
         first = r + 1
     skipped = set()
     while first < table.n_rows and is_sequence_row(
@@ -112,9 +118,9 @@ def read_header(table: Table, rules: StatementRules) -> Header:
         first += 1
     header_rows = [r for r in range(first) if r not in skipped]
     columns = [Column(c, _column_labels(grid, c, header_rows, rules)) for c in range(table.n_cols)]
-    _extend_from_data(table, grid, columns, first, rules)
     for column in columns:
         column.role = _role(column.labels, rules)
+    _extend_from_data(table, grid, columns, first, rules)
     return Header(first, columns, _lanes(columns, rules), unit, skipped)
 
 
@@ -137,8 +143,8 @@ def _extend_from_data(
         return
     for column in columns:
         cell = grid[first][column.index]
-        if cell is None or cell.row != first or cell.col == 0:
-            continue
+        if column.role != "value" or cell is None or cell.row != first or cell.col == 0:
+            continue  # a 科目名称 is no label, however close to one it reads
         text = rules.header_label(cell.text)
         if text in rules.vocabulary and not is_number(text) and text not in column.labels:
             column.labels.append(text)

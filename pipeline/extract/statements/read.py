@@ -67,7 +67,8 @@ def _lane_row(
     if name_cell is not None and name_cell.row != r:
         name_cell = None  # a name spanning rows belongs to its first row
     code, code_cell = _code(grid, r, lane, name_cell, upper)
-    if name_cell is None and code_cell is not None and not _DIGITS.search(code_cell.text):
+    blank_name = name_cell is None or not label(name_cell.text)
+    if blank_name and code_cell is not None and label(code_cell.text) and not _DIGITS.search(code_cell.text):
         name_cell, code_cell, code = code_cell, None, ""  # 合计 printed across the code columns
     values: dict[str, Field] = {}
     stated = False

@@ -52,7 +52,6 @@ class StatementRules:
     titles: tuple[tuple[str, re.Pattern[str]], ...]
     headers: tuple[tuple[str, frozenset[str]], ...]
     sides: dict[str, str]
-    two_lanes: frozenset[str]
     code_labels: frozenset[str]
     name_labels: frozenset[str]
     ignored_labels: frozenset[str]
@@ -132,7 +131,6 @@ def load_statement_rules(rules_dir: Path) -> StatementRules:
         titles=tuple((form, re.compile(pattern)) for form, pattern in data["titles"]),
         headers=tuple((form, frozenset(label(w) for w in words)) for form, words in data["headers"]),
         sides={label(word): side for word, side in data["sides"].items()},
-        two_lanes=frozenset(data["two_lanes"]),
         code_labels=frozenset(label(w) for w in data["code_labels"]),
         name_labels=frozenset(label(w) for w in data["name_labels"]),
         ignored_labels=frozenset(label(w) for w in data["ignored_labels"]),
