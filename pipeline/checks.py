@@ -22,10 +22,10 @@ import yaml
 
 from pipeline.checks_arith import Stated, check, stated, sum_check
 from pipeline.config import resolve_path
-from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.form_checks import form_checks
 from pipeline.model import Check, Document, ExpenditureItem, Figure, Performance
 from pipeline.narrative_checks import narrative_checks
+from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.statement_checks import statement_checks
 
 CHECKS_FILE = "checks.yaml"
@@ -34,7 +34,9 @@ _HUNDRED = Decimal(100)
 
 
 @cache
-def _config(path: Path) -> dict[str, Any]:
+def checks_config(rules_dir: str | Path | None = None) -> dict[str, Any]:
+    """``checks.yaml`` of a rules folder (configs/rules by default)."""
+    path = resolve_path(rules_dir or DEFAULT_RULES_DIR) / CHECKS_FILE
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -240,7 +242,7 @@ def _performance_checks(index: int, record: Performance, config: dict[str, Any])
 def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
     """Every check whose fields the document states, passed or failed;
     tolerances come from ``checks.yaml`` in ``rules_dir`` (configs/rules)."""
-    config = _config(resolve_path(rules_dir or DEFAULT_RULES_DIR) / CHECKS_FILE)
+    config = checks_config(rules_dir)
     per_value = Decimal(str(config["per_value"]))
     groups = [
         ("figures.arithmetic", _figure_checks(document, config)),

@@ -3,6 +3,8 @@
     budgetdoc extract a.pdf b.pdf --out out/
     budgetdoc extract archive/ --recursive --out out/   # every PDF under a folder
     budgetdoc evaluate out/ truth/                      # field F1 against truth files
+    budgetdoc batch archive/ --db sqlite:///archive.db --workers 2   # into the store (cli_store.py)
+    budgetdoc export --db sqlite:///archive.db --format xlsx --out tables.xlsx
 
 Each input gets one line: ``ok:`` or ``partial:`` on stdout with where its
 JSON went, or ``error: FILE: reason`` on stderr; a page that failed adds
@@ -15,37 +17,25 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
-from enum import IntEnum
 from pathlib import Path
 
+from pipeline.batch.plan import expand_inputs
+from pipeline.cli_store import add_store_commands
+from pipeline.outcome import (
+    ExitCode,
+    document_status,
+    internal_reason,
+    page_error_lines,
+    reason,
+    summary,
+    worst,
+)
 from pipeline.progress import Bar, PageProgress, say
 from pipeline.stages import printable_path
-
-
-class ExitCode(IntEnum):
-    """Exit statuses (in the manner of OCRmyPDF's ``ExitCode``); when several
-    apply, the worst wins (``worst``)."""
-
-    ok = 0  # every file read completely
-    input_failed = 1  # a file could not be read (or an input named nothing to read)
-    usage = 2  # bad arguments, config or output folder: nothing was read
-    partial = 3  # no file failed, but pages of some failed (document.status "partial")
-    internal_error = 15  # a bug: the message says so; --verbose shows the traceback
-    interrupted = 130  # Ctrl-C
-
-
-# When several things went wrong, the exit status names the worst.
-_SEVERITY = [ExitCode.ok, ExitCode.partial, ExitCode.input_failed, ExitCode.internal_error]
-
-
-def worst(first: ExitCode, second: ExitCode) -> ExitCode:
-    return max(first, second, key=_SEVERITY.index)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +64,9 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
         return ExitCode.usage
     status = ExitCode.ok
     paths: list[Path] = []
-    for item, found, reason in expand_inputs(args.inputs, recursive=args.recursive):
-        if reason:
-            print(f"error: {printable_path(item)}: {reason}", file=sys.stderr)
+    for item, found, problem in expand_inputs(args.inputs, recursive=args.recursive):
+        if problem:
+            print(f"error: {printable_path(item)}: {problem}", file=sys.stderr)
             status = worst(status, ExitCode.input_failed)
         paths += found
     used_stems: set[str] = set()
@@ -97,7 +87,7 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     try:
         document = pipeline.run(path, on_page=pages.update)
     except InputError as exc:
-        say(f"error: {printable_path(path)}: {_reason(exc, path)}", file=sys.stderr)
+        say(f"error: {printable_path(path)}: {reason(exc, path)}", file=sys.stderr)
         return ExitCode.input_failed
     except Exception as exc:  # a bug must not stop the batch either
         return _internal_error(path, exc, verbose)
@@ -110,27 +100,19 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
         return ExitCode.input_failed
     except Exception as exc:  # a bug in building the JSON must not stop the batch either
         return _internal_error(path, exc, verbose)
-    status = ExitCode.ok
-    for error in document.page_errors:
-        say(f"partial: {printable_path(path)}: page {error.page}: {error.stage}: {error.message}", file=sys.stderr)
-        status = worst(
-            status, ExitCode.internal_error if error.message.startswith("internal error") else ExitCode.partial
-        )
+    for line in page_error_lines(path, document):
+        say(line, file=sys.stderr)
     label = "partial" if document.page_errors else "ok"
-    say(f"{label}: {_summary(path, target, document, time.perf_counter() - started)}")
+    say(f"{label}: {summary(path, target, document, time.perf_counter() - started)}")
     if verbose:
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in document.document.timings.items())
         say(f"timings: {printable_path(path)}: {timings}", file=sys.stderr)
-    return status
+    return document_status(document)
 
 
 def _internal_error(path: Path, exc: Exception, verbose: bool) -> ExitCode:
     """A bug met on ``path``: one line that says so, the traceback with --verbose."""
-    say(
-        f"error: {printable_path(path)}: internal error: {type(exc).__name__}: {_reason(exc, path)} "
-        "(a bug; --verbose shows the traceback)",
-        file=sys.stderr,
-    )
+    say(f"error: {printable_path(path)}: {internal_reason(exc, path)}", file=sys.stderr)
     if verbose:
         traceback.print_exc()
     return ExitCode.internal_error
@@ -172,60 +154,12 @@ def output_folder_problem(out: Path) -> str | None:
     return None
 
 
-def expand_inputs(inputs: list[str], *, recursive: bool) -> Iterator[tuple[str, list[Path], str | None]]:
-    """Per input: the PDFs it names and, where it names none, why."""
-    for item in inputs:
-        path = Path(item)
-        if not path.exists() and not path.is_symlink():
-            yield item, [], "no such file or folder"
-        elif path.is_dir():
-            found = list(_pdfs_in(path, recursive))
-            if found:
-                yield item, found, None
-            elif not recursive and next(_pdfs_in(path, True), None) is not None:
-                yield item, [], "no PDF files in this folder, only in its subfolders (use --recursive)"
-            else:
-                yield item, [], "no PDF files in this folder"
-        else:
-            yield item, [path], None  # ingest names what is wrong with it, if anything
-
-
-def _pdfs_in(folder: Path, recursive: bool) -> Iterator[Path]:
-    """PDFs (by name) in ``folder``, sorted; below it too with ``recursive``
-    (symlinked folders are not followed, so a link loop ends)."""
-    if not recursive:
-        yield from sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf" and not p.is_dir())
-        return
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            if name.lower().endswith(".pdf"):
-                yield Path(root) / name
-
-
 def _unique_stem(path: Path, used: set[str]) -> str:
     stem, n = path.stem, 2
     while stem in used:
         stem, n = f"{path.stem}-{n}", n + 1
     used.add(stem)
     return stem
-
-
-def _summary(path: Path, target: Path, document, seconds: float) -> str:
-    review = sum(1 for check in document.checks if not check.passed)
-    return (
-        f"{printable_path(path)} -> {printable_path(target)} "
-        f"({document.document.pages} pages, {len(document.figures)} figures, "
-        f"{len(document.expenditure_items)} items, {len(document.performance)} performance tables, "
-        f"{review} failed checks, {seconds:.2f}s)"
-    )
-
-
-def _reason(exc: BaseException, path: Path) -> str:
-    """The first line of the error, without the file name the error may already carry."""
-    lines = str(exc).strip().splitlines()
-    message = lines[0].removeprefix(f"{path}: ") if lines else ""
-    return message or type(exc).__name__
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -257,4 +191,5 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("outputs", help="folder of JSON outputs")
     score.add_argument("truth", help="folder of NAME.truth.json files")
     score.set_defaults(command=evaluate_command)
+    add_store_commands(commands)
     return parser

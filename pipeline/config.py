@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
@@ -35,14 +36,18 @@ class ConfigError(ValueError):
     pass
 
 
-def load_config(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
-    """The default config, overlaid section by section with ``path`` if given."""
+def load_config(overrides: str | Path | Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """The default config, overlaid section by section with ``overrides``: a
+    YAML file's path, or the same sections as a mapping."""
     config = _read_yaml(DEFAULT_CONFIG)
-    if path is not None:
-        for section, values in _read_yaml(Path(path)).items():
-            if values is not None and not isinstance(values, dict):
-                raise ConfigError(f"{path}: section '{section}' must be a mapping of options")
-            config.setdefault(section, {}).update(values or {})
+    if overrides is None:
+        return config
+    where = "config" if isinstance(overrides, Mapping) else str(overrides)
+    sections = overrides if isinstance(overrides, Mapping) else _read_yaml(Path(overrides))
+    for section, values in sections.items():
+        if values is not None and not isinstance(values, Mapping):
+            raise ConfigError(f"{where}: section '{section}' must be a mapping of options")
+        config.setdefault(section, {}).update(values or {})
     return config
 
 

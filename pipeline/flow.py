@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import checks, confidence, extract, ingest, reading, scan, stitch, tables, textlayer
+from . import checks, confidence, ingest, reading, records, scan, stitch, tables, textlayer
 from .config import ConfigError, load_config, options_for, resolve_path
 from .model import Document, DocumentInfo, Page, PageError
 from .stages import StageError, Timings, log, printable_path
@@ -34,7 +34,7 @@ class Pipeline:
     reading: reading.ReadingOptions
     tables: tables.TableOptions
     scan: scan.ScanOptions
-    extract: extract.ExtractOptions
+    extract: records.ExtractOptions
     confidence: confidence.ConfidenceOptions
 
     @classmethod
@@ -49,7 +49,7 @@ class Pipeline:
             reading=options_for(reading.ReadingOptions, config, "reading"),
             tables=options_for(tables.TableOptions, config, "tables"),
             scan=scan.ScanOptions.from_config(config.get("scan")),
-            extract=options_for(extract.ExtractOptions, config, "extract"),
+            extract=options_for(records.ExtractOptions, config, "extract"),
             confidence=options_for(confidence.ConfidenceOptions, config, "confidence"),
         )
         _check_engines_and_files(pipeline)
@@ -77,10 +77,11 @@ class Pipeline:
             file=printable_path(path),
             pages=len(source.pages),
             page_sources=[page.source for page in source.pages],
+            page_sizes=[[round(page.width, 2), round(page.height, 2)] for page in source.pages],
             page_notes=[note for page in source.pages for note in page.notes],
         )
         with timings.stage("extract", isolate=False):
-            document = extract.extract(paragraphs, grids, info, self.extract, self.tables)
+            document = records.extract(paragraphs, grids, info, self.extract, self.tables)
         with timings.stage("checks", isolate=False):
             document.checks = checks.run(document, self.extract.rules_dir)
         document.page_errors = sorted(errors, key=lambda error: error.page)

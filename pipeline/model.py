@@ -419,6 +419,8 @@ class DocumentInfo(BaseModel):
     file: str
     pages: int
     page_sources: list[PageSource]
+    # Per page: [width, height] in PDF points (the review view draws boxes on them).
+    page_sizes: list[list[float]] = PydField(default_factory=list)
     kind: DocKind = "other"
     title: Field = PydField(default_factory=Field)
     department: Field = PydField(default_factory=Field)
@@ -445,6 +447,16 @@ class Document(BaseModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, mode="json")
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``budgetdoc/1`` contract as plain JSON values."""
+        return self.to_json_dict()
+
+    def to_pandas(self) -> dict[str, Any]:
+        """The export tables of this document: a DataFrame per table name."""
+        from pipeline.export.tables import data_frames
+
+        return data_frames([self])
 
 
 def iter_fields(document: Document) -> Iterator[tuple[str, Field]]:

@@ -21,8 +21,8 @@ import re
 from decimal import Decimal
 
 from pipeline.checks_arith import Stated, check, stated, sum_check
-from pipeline.extract.statements.rules import label
 from pipeline.model import Check, Document, ExpenditureItem, Statement
+from pipeline.records.statements.rules import label
 
 _HUNDRED = Decimal(100)
 _ITEM_TABLE = {

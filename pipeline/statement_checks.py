@@ -22,8 +22,8 @@ import yaml
 
 from pipeline.checks_arith import Stated, stated, sum_check
 from pipeline.config import CONFIG_DIR
-from pipeline.extract.statements.rules import label, row_name
 from pipeline.model import Check, Document, Statement
+from pipeline.records.statements.rules import label, row_name
 
 CODES_FILE = CONFIG_DIR / "codes" / "classification.yaml"
 

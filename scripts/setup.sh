@@ -15,6 +15,9 @@ APT_PACKAGES=(
   fonts-cwtex-fs fonts-wqy-zenhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim
 )
 
+# The tests run the store against a real PostgreSQL server (tests/postgres.py).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql)
+
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

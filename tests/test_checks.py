@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pipeline import checks
-from pipeline.extract import extract
 from pipeline.model import Check, Document, DocumentInfo, Field, Figure
+from pipeline.records import extract
 from tests.builders import paragraphs_from_text, table_from_grid
 from tests.test_extract_figures import SEED_000 as FIGURES_000
 from tests.test_extract_items import SEED_000 as ITEMS_000

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from pipeline.extract import extract
 from pipeline.model import Document, DocumentInfo, ExpenditureItem
+from pipeline.records import extract
 from tests.builders import paragraphs_from_text
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["text"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pipeline.checks import run
 from pipeline.confidence import ConfidenceOptions, score
-from pipeline.extract import extract
 from pipeline.form_checks import form_checks
 from pipeline.model import DocumentInfo
+from pipeline.records import extract
 from tests.builders import table_from_grid
 from tests.test_performance import ROWS_000
 

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from pipeline.extract import extract
 from pipeline.model import Document, DocumentInfo
+from pipeline.records import extract
 from tests.builders import paragraph_from_text
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["text"])

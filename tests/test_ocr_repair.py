@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline import normalize
-from pipeline.extract import extract
 from pipeline.model import Document, DocumentInfo, Figure
+from pipeline.records import extract
 from tests.builders import paragraphs_from_text, table_from_grid
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["ocr"])

@@ -7,8 +7,8 @@ with their true merged cells (``<``: covered by the cell to the left,
 
 from __future__ import annotations
 
-from pipeline.extract import extract
 from pipeline.model import DocumentInfo, Performance, Table
+from pipeline.records import extract
 from tests.builders import table_from_grid
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["text"])

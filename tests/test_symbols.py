@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.rules import load_rules
-from pipeline.extract.symbols import settle
 from pipeline.model import Field, Indicator
+from pipeline.records.rules import load_rules
+from pipeline.records.symbols import settle
 
 RULES = load_rules().performance.symbols
 

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 from pipeline import normalize
 from pipeline.cjk import CJK_CLASS
-from pipeline.extract import symbols
-from pipeline.extract.fields import field_from_cell
-from pipeline.extract.rules import PerformanceRules, Rules, compact
 from pipeline.model import Field, FundRow, Indicator, Performance, Table, TableCell
 from pipeline.normalize import Normalized
+from pipeline.records import symbols
+from pipeline.records.fields import field_from_cell
+from pipeline.records.rules import PerformanceRules, Rules, compact
 
 Normalizer = Callable[[str], Normalized]
 

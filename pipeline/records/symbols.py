@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.rules import SymbolRules
 from pipeline.model import Field, Indicator
+from pipeline.records.rules import SymbolRules
 
 _DOUBLED_EQUALS = re.compile(r"^(>|<)?==+")
 _QUANTITY = re.compile(r"^(?P<op>>=|<=|=|>|<)?(?P<number>-?\d+(?:\.\d+)?)(?P<gap>\s?)(?P<unit>[^\d\s].*)?$")

@@ -11,12 +11,12 @@ next page was joined by stitching before.
 
 from __future__ import annotations
 
-from pipeline.extract.rules import ConfidenceFactors
-from pipeline.extract.statements.header import Header, key_columns, read_header
-from pipeline.extract.statements.place import Piece, surroundings
-from pipeline.extract.statements.read import read_rows
-from pipeline.extract.statements.rules import StatementRules, label, load_statement_rules
 from pipeline.model import Field, Paragraph, Statement, Table
+from pipeline.records.rules import ConfidenceFactors
+from pipeline.records.statements.header import Header, key_columns, read_header
+from pipeline.records.statements.place import Piece, surroundings
+from pipeline.records.statements.read import read_rows
+from pipeline.records.statements.rules import StatementRules, label, load_statement_rules
 
 __all__ = ["StatementRules", "extract_statements", "load_statement_rules"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.extract.statements.rules import StatementRules, label
 from pipeline.model import BBox, Field, Paragraph, Table, union_bbox
 from pipeline.normalize import text
+from pipeline.records.statements.rules import StatementRules, label
 
 
 @dataclass

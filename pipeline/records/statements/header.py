@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.statements.rules import StatementRules, label, row_name
 from pipeline.model import Table, TableCell
 from pipeline.normalize import is_empty_cell
+from pipeline.records.statements.rules import StatementRules, label, row_name
 
 _NUMERIC = re.compile(r"-?[\d,.]+")
 _SEQUENCE = re.compile(r"\d{1,2}")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import stitch
-from pipeline.extract.performance import label_text, read_form
-from pipeline.extract.rules import Rules
 from pipeline.model import Performance, Table
+from pipeline.records.performance import label_text, read_form
+from pipeline.records.rules import Rules
 from pipeline.tables import TableOptions
 
 # A rest is as wide as its form within this many times the stitching's

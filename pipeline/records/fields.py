@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline.extract.rules import ConfidenceFactors
-from pipeline.extract.stream import Evidence
 from pipeline.model import Field, TableCell
 from pipeline.normalize import Normalized
+from pipeline.records.rules import ConfidenceFactors
+from pipeline.records.stream import Evidence
 
 
 def confidence(

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import resolve_path
-from pipeline.extract.document import read_document_info
-from pipeline.extract.figures import extract_figures
-from pipeline.extract.forms import extract_performance
-from pipeline.extract.items import extract_class_totals, extract_items
-from pipeline.extract.reconcile import link_item_codes, merge_figures, statement_figures
-from pipeline.extract.rules import DEFAULT_RULES_DIR, load_rules
-from pipeline.extract.sections import split_sections
-from pipeline.extract.statements import extract_statements
 from pipeline.model import Document, DocumentInfo, Paragraph, Table, table_out
+from pipeline.records.document import read_document_info
+from pipeline.records.figures import extract_figures
+from pipeline.records.forms import extract_performance
+from pipeline.records.items import extract_class_totals, extract_items
+from pipeline.records.reconcile import link_item_codes, merge_figures, statement_figures
+from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
+from pipeline.records.sections import split_sections
+from pipeline.records.statements import extract_statements
 from pipeline.tables import TableOptions
 
 __all__ = [

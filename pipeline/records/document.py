@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import cast
 
 from pipeline import normalize
-from pipeline.extract.fields import field_from_evidence
-from pipeline.extract.rules import Rules
-from pipeline.extract.stream import TextStream
 from pipeline.model import DocKind, DocumentInfo, Field, Paragraph
 from pipeline.normalize import Normalized
+from pipeline.records.fields import field_from_evidence
+from pipeline.records.rules import Rules
+from pipeline.records.stream import TextStream
 
 _FURNITURE = frozenset({"header", "footer"})
 

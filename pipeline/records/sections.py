@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.rules import SectionNode, compact
 from pipeline.model import Paragraph
+from pipeline.records.rules import SectionNode, compact
 
 _NUMERALS = "一二三四五六七八九十"
 _PART = re.compile(rf"^第([{_NUMERALS}]+)部分")

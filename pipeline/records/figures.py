@@ -14,12 +14,12 @@ import re
 from spacy.util import filter_spans
 
 from pipeline import normalize
-from pipeline.extract.fields import field_from_evidence
-from pipeline.extract.rules import FigureRule, Rules
-from pipeline.extract.sections import SectionBlock
-from pipeline.extract.stream import TextStream
 from pipeline.model import Figure
 from pipeline.normalize import Normalized
+from pipeline.records.fields import field_from_evidence
+from pipeline.records.rules import FigureRule, Rules
+from pipeline.records.sections import SectionBlock
+from pipeline.records.stream import TextStream
 
 
 def _normalized_value(rule: FigureRule, found: re.Match[str], raw: str) -> Normalized:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.fields import field_from_cell
-from pipeline.extract.rules import ConfidenceFactors
-from pipeline.extract.statements.header import Header, Lane, covering, is_sequence_row, value_text
-from pipeline.extract.statements.rules import StatementRules, label, row_name
 from pipeline.model import Field, RowLevel, StatementRow, Table, TableCell
 from pipeline.normalize import Normalized, amount, text
+from pipeline.records.fields import field_from_cell
+from pipeline.records.rules import ConfidenceFactors
+from pipeline.records.statements.header import Header, Lane, covering, is_sequence_row, value_text
+from pipeline.records.statements.rules import StatementRules, label, row_name
 
 _DIGITS = re.compile(r"\d+")
 _LEVEL_BY_LENGTH: dict[int, RowLevel] = {3: "lei", 5: "kuan", 7: "xiang"}

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterator
 
 from pipeline import normalize
-from pipeline.extract.fields import field_from_evidence
-from pipeline.extract.rules import ItemRules, Rules
-from pipeline.extract.sections import SectionBlock
-from pipeline.extract.stream import TextStream
 from pipeline.model import ClassTotal, ExpenditureItem, Field
 from pipeline.normalize import Normalized
+from pipeline.records.fields import field_from_evidence
+from pipeline.records.rules import ItemRules, Rules
+from pipeline.records.sections import SectionBlock
+from pipeline.records.stream import TextStream
 
 _LEADING_CODE = re.compile(r"^(\d+)")
 _CLAUSE_SEPARATORS = ",;:"

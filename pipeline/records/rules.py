@@ -22,7 +22,7 @@ from pipeline.config import CONFIG_DIR
 from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, LEVEL_WORD, POINT_LOOKALIKES, fold
 
 if TYPE_CHECKING:
-    from pipeline.extract.statements.rules import StatementRules
+    from pipeline.records.statements.rules import StatementRules
 
 DEFAULT_RULES_DIR = CONFIG_DIR / "rules"
 
@@ -294,7 +294,7 @@ def _read(rules_dir: Path, name: str) -> dict[str, Any]:
 def load_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> Rules:
     """All rule tables of ``rules_dir``, compiled (once per directory)."""
     # The statement rules build on ``compact`` from here: imported late.
-    from pipeline.extract.statements.rules import load_statement_rules
+    from pipeline.records.statements.rules import load_statement_rules
 
     # Chinese is tokenised one character per token by the blank pipeline,
     # which is what label phrases need: no word segmenter to disagree with.

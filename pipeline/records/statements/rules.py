@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.extract.rules import compact
+from pipeline.records.rules import compact
 
 STATEMENTS_FILE = "statements.yaml"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.]|\(\d+\))")

@@ -1,4 +1,4 @@
-"""Exports of finished documents.  JSON (the ``budgetdoc/1`` contract) for now.
+"""The JSON file of one document (the ``budgetdoc/1`` contract), written atomically.
 
 Written atomically: into a temporary file in the target folder, flushed to
 disk, then renamed over the target.  A reader (or a rerun after a crash at
@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .model import Document
+from pipeline.model import Document
 
 
 def write_json(document: Document, out_dir: str | Path, stem: str) -> Path:

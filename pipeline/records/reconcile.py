@@ -13,9 +13,9 @@
 
 from __future__ import annotations
 
-from pipeline.extract.rules import Rules
-from pipeline.extract.statements.rules import label, row_name
 from pipeline.model import ExpenditureItem, Figure, Statement
+from pipeline.records.rules import Rules
+from pipeline.records.statements.rules import label, row_name
 
 # Where each budget's item lines are printed with their codes, best first.
 _ITEM_FORMS = {

@@ -1,0 +1,110 @@
+"""The commands that work with the store: ``batch`` and ``export``.
+
+    budgetdoc batch archive/ 'more/**/*.pdf' --db sqlite:///archive.db --workers 2
+    budgetdoc export --db sqlite:///archive.db --format xlsx --out tables.xlsx
+    budgetdoc export --db sqlite:///archive.db --format json --out out/ --include-unreviewed
+
+``batch`` prints the lines of ``extract`` (without a JSON path: the
+document is in the store), a progress bar with pages/min and the ETA on a
+terminal, and a summary; its exit status is the same ``ExitCode``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.outcome import ExitCode
+
+DEFAULT_DB = "sqlite:///archive.db"
+
+
+def batch_command(args: argparse.Namespace) -> ExitCode:
+    from pipeline.batch import Limits, run_batch
+    from pipeline.config import ConfigError
+    from pipeline.store import StoreError
+
+    if args.workers < 1:
+        print(f"error: --workers {args.workers}: at least 1", file=sys.stderr)
+        return ExitCode.usage
+    limits = Limits(seconds=args.time_limit or None, memory_mb=args.memory_mb or None)
+    try:
+        summary = run_batch(
+            args.inputs,
+            args.db,
+            workers=args.workers,
+            engine=args.engine,
+            address=args.address,
+            config=args.config,
+            limits=limits,
+            retry_failed=args.retry_failed,
+            command=" ".join(sys.argv[1:]),
+        )
+    except (ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.usage
+    return summary.status
+
+
+def export_command(args: argparse.Namespace) -> ExitCode:
+    from pipeline.export import data_frames, write_json, write_tables
+    from pipeline.store import Store, StoreError
+
+    try:
+        store = Store(args.db)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.usage
+    with store:
+        entries = list(store.entries(include_unreviewed=args.include_unreviewed))
+        if args.format == "json":
+            written = _json_files(entries, Path(args.out), write_json)
+        else:
+            written = write_tables(data_frames(entries), args.format, args.out)
+    for path in written:
+        print(f"wrote: {path}")
+    print(f"export: {len(entries)} documents as {args.format} into {args.out}", file=sys.stderr)
+    return ExitCode.ok
+
+
+def _json_files(entries, out: Path, write_json) -> list[Path]:
+    """One contract file per document, named after the first name it was seen under."""
+    used: set[str] = set()
+    written = []
+    for document, _, extra in entries:
+        if extra.get("status") == "failed":
+            continue  # nothing was read: there is no contract document to write
+        stem = Path(document.document.file).stem or document.document.doc_id.removeprefix("sha256:")[:16]
+        unique, n = stem, 2
+        while unique in used:
+            unique, n = f"{stem}-{n}", n + 1
+        used.add(unique)
+        written.append(write_json(document, out, unique))
+    return written
+
+
+def add_store_commands(commands) -> None:
+    from pipeline.export import FORMATS
+
+    batch = commands.add_parser("batch", help="PDFs, folders (recursive) and globs into the store, in parallel")
+    batch.add_argument("inputs", nargs="+", help="PDF files, folders or glob patterns")
+    batch.add_argument("--db", default=DEFAULT_DB, help=f"store URL (default {DEFAULT_DB}; postgresql+psycopg://…)")
+    batch.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    batch.add_argument("--engine", choices=["local", "ray"], default="local", help="where the workers run")
+    batch.add_argument("--address", help="the Ray cluster's address (--engine ray; default: start one here)")
+    batch.add_argument("--config", help="YAML overriding configs/default.yaml")
+    batch.add_argument("--time-limit", type=float, default=900, help="seconds per document (default 900; 0: none)")
+    batch.add_argument("--memory-mb", type=float, default=4096, help="memory cap per worker (default 4096; 0: none)")
+    batch.add_argument("--retry-failed", action="store_true", help="read again the files that failed before")
+    batch.set_defaults(command=batch_command)
+    export = commands.add_parser("export", help="the store's documents as tables (csv, xlsx, parquet, jsonl) or JSON")
+    export.add_argument("--db", default=DEFAULT_DB, help=f"store URL (default {DEFAULT_DB})")
+    export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument("--out", required=True, help="folder (an .xlsx file name for xlsx)")
+    export.add_argument(
+        "--include-unreviewed",
+        action="store_true",
+        help="also documents with fields waiting in the correction queue, and files that failed",
+    )
+    export.set_defaults(command=export_command)
