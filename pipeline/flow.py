@@ -22,7 +22,7 @@ from typing import Any
 
 from . import checks, confidence, ingest, reading, records, scan, stitch, tables, textlayer
 from .config import ConfigError, load_config, options_for, resolve_path
-from .model import Document, DocumentInfo, Page, PageError
+from .model import Document, DocumentInfo, Page, PageError, Source
 from .stages import StageError, Timings, log, printable_path
 
 
@@ -60,14 +60,35 @@ class Pipeline:
         cannot be read at all, and records what fails on a page instead.
         ``on_page(done, total)`` is called as each page is read (progress)."""
         timings = Timings()
+        source, errors = self.read_pages(path, timings=timings, on_page=on_page)
+        return self.assemble(path, source, errors, timings)
+
+    def read_pages(
+        self,
+        path: str | Path,
+        numbers: range | None = None,
+        timings: Timings | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> tuple[Source, list[PageError]]:
+        """Ingest, then read each page (of ``numbers``, 1-based, or all): the
+        per-page half of the flow, which a cluster runs in parallel for a
+        long document (``pipeline/batch/ray_engine.py``)."""
+        timings = timings or Timings()
         with timings.stage("ingest", isolate=False):
             source = ingest.open_pdf(path, self.ingest)
-        errors = list(source.errors)
+        wanted = numbers if numbers is not None else range(1, len(source.pages) + 1)
+        errors = [error for error in source.errors if error.page in wanted]
         engine = tables.get_engine(self.tables)
         for page in source.pages:
-            errors += self._read_page(page, engine, timings)
-            if on_page is not None:
-                on_page(page.number, len(source.pages))
+            if page.number in wanted:
+                errors += self._read_page(page, engine, timings)
+                if on_page is not None:
+                    on_page(page.number, len(source.pages))
+        return source, errors
+
+    def assemble(self, path: str | Path, source: Source, errors: list[PageError], timings: Timings) -> Document:
+        """The per-document half: stitch tables across pages → paragraphs →
+        records → checks → confidence."""
         with timings.stage("tables", isolate=False):
             grids = stitch.stitch([page.tables for page in source.pages], self.tables, pages=source.pages)
         with timings.stage("reading", isolate=False):

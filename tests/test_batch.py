@@ -1,0 +1,237 @@
+"""run.py batch over an archive, on SQLite and on a real PostgreSQL server:
+each file read once, every bad one named, kill -9 at any moment then a
+rerun leaves each document done exactly once, a worker over its time or
+memory is replaced; then the exports, read back by pandas and openpyxl."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pipeline.batch.plan import file_id
+from pipeline.export import TABLES, data_frames
+from pipeline.model import Document, iter_fields
+from pipeline.outcome import ExitCode
+from pipeline.store import Store
+from pipeline.store.schema import DocumentPathRow, DocumentRow, FieldRow
+from tests import hostile
+from tests.corpus.generate import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SCANNED = ROOT / "scans" / "synthetic-0003-overall-scan-200dpi-seal.pdf"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> list[Path]:
+    """Born-digital reports of both genres."""
+    folder = tmp_path_factory.mktemp("reports")
+    return generate(folder, [81001, 81002, 81003], kinds=("final_account", "overall_performance_report"))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, reports: list[Path]) -> Path:
+    """An archive as users have them: reports in subfolders, one of them
+    twice under another name, and files that are not readable reports."""
+    folder = tmp_path_factory.mktemp("archive")
+    (folder / "2024" / "民政").mkdir(parents=True)
+    for report in reports:
+        shutil.copy(report, folder / "2024" / "民政" / report.name)
+    shutil.copy(reports[0], folder / "copy of the first report.pdf")
+    (folder / "notes.txt").write_text("not a PDF, and not named one: not read")
+    (folder / "not-a-pdf.pdf").write_bytes(b"<html>an error page saved as a PDF</html>")
+    (folder / "empty.pdf").write_bytes(b"")
+    hostile.zero_pages(folder / "zero-pages.pdf")
+    hostile.damaged_middle(reports[1], folder / "truncated.pdf")
+    return folder
+
+
+def _batch(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "batch", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+    )  # fmt: skip
+
+
+def _counts(url: str) -> dict[str, int]:
+    store = Store(url)
+    with Session(store.engine) as session:
+        counts = {
+            "documents": session.scalar(select(func.count()).select_from(DocumentRow)),
+            "paths": session.scalar(select(func.count()).select_from(DocumentPathRow)),
+            "fields": session.scalar(select(func.count()).select_from(FieldRow)),
+        }
+    store.close()
+    return counts
+
+
+def test_an_archive_is_read_once_per_file_and_every_bad_file_is_named(archive: Path, store_url: str) -> None:
+    result = _batch(str(archive), "--db", store_url, "--workers", "2")
+    assert result.returncode == ExitCode.input_failed, result.stderr
+    for bad in ("not-a-pdf.pdf", "empty.pdf", "zero-pages.pdf"):
+        assert any(bad in line and line.startswith("error:") for line in result.stderr.splitlines()), bad
+    assert "truncated.pdf" in result.stderr  # read as far as it goes: a partial document
+    assert "notes.txt" not in result.stdout + result.stderr
+    store = Store(store_url)
+    first = archive / "2024" / "民政" / "syn-81001.pdf"
+    doc_id, _ = file_id(first)
+    assert sorted(store.paths(doc_id)) == sorted([str(first), str(archive / "copy of the first report.pdf")])
+    assert store.status(file_id(archive / "empty.pdf")[0]) == "failed"
+    assert "batch: 7 done (1 partial), 0 skipped" in result.stderr
+    before = _counts(store_url)
+    again = _batch(str(archive), "--db", store_url)
+    assert again.returncode == ExitCode.ok, again.stderr
+    assert "0 done (0 partial), 10 skipped" in again.stderr
+    assert _counts(store_url) == before
+
+
+def test_kill_9_at_any_moment_then_a_rerun_leaves_each_document_done_once(
+    reports: list[Path], store_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for report in reports:
+        shutil.copy(report, folder / report.name)
+    command = [sys.executable, str(ROOT / "run.py"), "batch", str(folder), "--db", store_url, "--workers", "2"]
+    for moment in (0.5, 2.5, 4.0, 5.5):  # while starting, while reading, between commits
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(moment)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(30)
+    _no_orphan_workers(folder)
+    done = _batch(str(folder), "--db", store_url, "--workers", "2")
+    assert done.returncode == ExitCode.ok, done.stderr
+    counts = _counts(store_url)
+    assert counts["documents"] == counts["paths"] == len(reports)
+    store = Store(store_url)
+    assert store.finished() == {file_id(report)[0] for report in reports}
+    single = tmp_path / "once.db"
+    _batch(str(folder), "--db", f"sqlite:///{single}")
+    assert _counts(f"sqlite:///{single}") == counts  # the same fields as one uninterrupted run
+
+
+def _no_orphan_workers(folder: Path, wait: float = 10.0) -> None:
+    """The workers die with the killed driver (PR_SET_PDEATHSIG)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        alive = [pid for pid in _spawned_workers() if pid != os.getpid()]
+        if not alive:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"worker processes outlived the killed batch: {alive}")
+
+
+def _spawned_workers() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        spawned = b"from multiprocessing.spawn" in b" ".join(cmdline)
+        if spawned and (parent == 1 or not Path(f"/proc/{parent}").exists()):
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    slow = _batch(str(SCANNED), str(reports[0]), "--db", url, "--time-limit", "1")
+    assert slow.returncode == ExitCode.input_failed
+    assert f"error: {SCANNED}: took longer than the time limit of 1 s" in slow.stderr
+    assert "batch: 1 done" in slow.stderr  # the next document, in a new worker
+    store = Store(url)
+    assert store.status(file_id(SCANNED)[0]) == "failed"
+    other = tmp_path / "memory.db"
+    heavy = _batch(str(SCANNED), "--db", f"sqlite:///{other}", "--memory-mb", "200")
+    assert heavy.returncode == ExitCode.input_failed
+    assert "over the memory cap of 200 MB" in heavy.stderr
+
+
+def test_the_exports_open_in_pandas_and_excel(archive: Path, tmp_path: Path) -> None:
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    url = f"sqlite:///{tmp_path / 'export.db'}"
+    _batch(str(archive), "--db", url, "--workers", "2")
+    with Store(url) as store:
+        expected = {name: len(frame) for name, frame in data_frames(store.entries(True)).items()}
+    assert expected["figures"] > 100 and expected["indicators"] > 10 and expected["statement_rows"] > 100
+    readers = {"csv": pd.read_csv, "parquet": pd.read_parquet, "jsonl": lambda p: pd.read_json(p, lines=True)}
+    for fmt, read in readers.items():
+        out = tmp_path / fmt
+        result = subprocess.run(
+            [sys.executable, "run.py", "export", "--db", url, "--format", fmt, "--out", str(out),
+             "--include-unreviewed"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        for name in TABLES:
+            path = out / f"{name}.{fmt}"
+            rows = 0 if expected[name] == 0 and fmt == "jsonl" else len(read(path))
+            assert rows == expected[name], (fmt, name)
+    workbook_path = tmp_path / "tables.xlsx"
+    subprocess.run(
+        [sys.executable, "run.py", "export", "--db", url, "--format", "xlsx", "--out", str(workbook_path),
+         "--include-unreviewed"],
+        cwd=ROOT, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    workbook = load_workbook(workbook_path)
+    assert workbook.sheetnames == list(TABLES)
+    for name in TABLES:
+        sheet = workbook[name]
+        assert sheet.max_row - 1 == expected[name], name
+        assert sheet.freeze_panes == "A2"
+    figures = workbook["figures"]
+    header = [cell.value for cell in figures[1]]
+    value = figures.cell(row=2, column=header.index("value") + 1)
+    assert value.data_type == "n"  # numbers as numbers
+    assert figures.column_dimensions["A"].width > 10
+
+
+def test_by_default_only_documents_with_nothing_left_to_review_are_exported(
+    reports: list[Path], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'reviewed.db'}"
+    _batch(*map(str, reports[:2]), "--db", url)
+    with Store(url) as store:
+        documents = data_frames(store.entries(include_unreviewed=True))["documents"]
+        waiting = documents[documents.open_review > 0].doc_id.tolist()
+        assert waiting, "the corpus reports leave something to review"
+        for path, field in iter_fields(store.document(waiting[0])):
+            if field.status == "review":
+                store.correct(waiting[0], path, field.value, who="li", status="confirmed")
+    out = tmp_path / "json"
+    subprocess.run(
+        [sys.executable, "run.py", "export", "--db", url, "--format", "json", "--out", str(out)],
+        cwd=ROOT, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    exported = {Document.model_validate_json(p.read_text(encoding="utf-8")).document.doc_id for p in out.glob("*.json")}
+    assert exported == {*documents[documents.open_review == 0].doc_id, waiting[0]}
+
+
+def test_the_python_api(reports: list[Path], tmp_path: Path) -> None:
+    import pipeline
+
+    document = pipeline.extract(reports[0], config={"tables": {"engine": "vector"}})
+    assert document.to_json()["schema"] == "budgetdoc/1"
+    frames = document.to_pandas()
+    assert set(frames) == set(TABLES) and len(frames["figures"]) == len(document.figures)
+    with pipeline.Store(f"sqlite:///{tmp_path / 'api.db'}") as store:
+        store.add(document)
+        assert store.finished() == {document.document.doc_id}
+    with pytest.raises(pipeline.InputError):
+        pipeline.extract(tmp_path / "missing.pdf")
+    with pytest.raises(pipeline.ConfigError):
+        pipeline.extract(reports[0], config={"tables": {"engine": "nonesuch"}})
