@@ -1,5 +1,6 @@
 # The two commands of the README.
-#   make demo         set up, then extract every PDF in scans/ to out/ (JSON)
+#   make demo         set up, then read every PDF in scans/ into the SQLite store
+#                     out/archive.db, and export it as JSON (out/*.json) and out/tables.xlsx
 #   make test         set up with test tools, then run the test suite (and the
 #                     PaddleOCR tests in .venv-paddle when that exists)
 #   make test-paddle  set up the optional PaddleOCR engine, then run its tests
@@ -12,7 +13,9 @@ NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo unshare -n)
 .PHONY: demo test test-paddle lint setup setup-dev setup-paddle
 
 demo: setup
-	$(PY) run.py extract scans/ --out out/
+	$(PY) run.py batch scans/ --db sqlite:///out/archive.db --workers 2
+	$(PY) run.py export --db sqlite:///out/archive.db --format json --out out/ --include-unreviewed
+	$(PY) run.py export --db sqlite:///out/archive.db --format xlsx --out out/tables.xlsx --include-unreviewed
 
 test: setup-dev
 	$(PY) -m ruff check .

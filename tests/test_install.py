@@ -67,3 +67,18 @@ def test_the_budgetdoc_command_reads_a_pdf_from_another_folder(installed: Path, 
     result = _run(installed, str(installed / "bin" / "budgetdoc"), "extract", str(demo), "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"ok: {demo} -> out/synthetic-0003-born-digital.json (13 pages, 72 figures")
+
+
+def test_the_installed_package_migrates_a_store_and_exports_it(installed: Path, tmp_path: Path) -> None:
+    """The Alembic migrations travel inside the wheel: batch and export work from it."""
+    demo = ROOT / "scans" / "synthetic-0003-born-digital.pdf"
+    command = str(installed / "bin" / "budgetdoc")
+    batch = _run(installed, command, "batch", str(demo), "--db", "sqlite:///archive.db", cwd=tmp_path)
+    assert batch.returncode == 0, batch.stderr
+    assert "batch: 1 done (0 partial)" in batch.stderr
+    export = _run(
+        installed, command, "export", "--db", "sqlite:///archive.db", "--format", "csv", "--out", "tables",
+        "--include-unreviewed", cwd=tmp_path,
+    )  # fmt: skip
+    assert export.returncode == 0, export.stderr
+    assert (tmp_path / "tables" / "figures.csv").read_text(encoding="utf-8-sig").count("\n") == 73

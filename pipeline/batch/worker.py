@@ -29,6 +29,7 @@ _PR_SET_PDEATHSIG = 1
 def worker_main(connection, config: Mapping[str, Any] | None) -> None:
     """The worker process's loop (the target of ``multiprocessing.Process``)."""
     _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle: it stops the workers
     logging.disable(logging.WARNING)  # the engines' own chatter; the driver prints the lines
     pipeline = load_pipeline(config)
     while True:

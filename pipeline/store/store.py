@@ -182,8 +182,11 @@ class Store:
         failure and with nothing left in the correction queue."""
         with Session(self.engine) as session:
             waiting = set(session.scalars(select(FieldRow.doc_id).where(FieldRow.status == "review").distinct()))
-            for row in session.scalars(select(DocumentRow).order_by(DocumentRow.doc_id)):
+            # One document in memory at a time: an archive's payloads do not fit in it together.
+            for doc_id in list(session.scalars(select(DocumentRow.doc_id).order_by(DocumentRow.doc_id))):
+                row = session.get(DocumentRow, doc_id)
                 if not include_unreviewed and (row.status == "failed" or row.doc_id in waiting):
+                    session.expunge(row)
                     continue
                 paths = self._paths(session, row.doc_id)
                 machine = {
@@ -191,7 +194,9 @@ class Store:
                     for correction in reversed(_corrections(session, row.doc_id))
                 }
                 extra = {"paths": "; ".join(paths), "status": row.status, "error": row.error}
-                yield _document_of(row, paths), machine, extra
+                document = _document_of(row, paths)
+                session.expunge_all()
+                yield document, machine, extra
 
     @staticmethod
     def _paths(session: Session, doc_id: str) -> list[str]:
