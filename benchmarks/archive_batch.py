@@ -50,7 +50,7 @@ def build_archive(folder: Path, reports: int, scanned: int) -> tuple[list[Path],
     for i, report in enumerate(born[:scanned]):
         target = archive / "scanned" / f"{report.stem}-scan.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
-        preset = ("office", "fax", "phone", "archive")[i % 4]
+        preset = ("200dpi-seal-skew-noise", "150dpi-jpeg", "300dpi-bitonal-g4", "300dpi-clean")[i % 4]
         scan_preset(report, target, preset, pages=[0, 1])
         good.append(target)
     for i, report in enumerate(born[:5]):
@@ -108,15 +108,15 @@ def main() -> None:
         stated = {line.split(": ")[1] for line in rerun.stderr.splitlines() if line.startswith(("error:", "partial:"))}
         with Store(url) as store:
             held = store.finished()
-            distinct = {file_id(path)[0] for path in [*good, *bad.values()]}
-            unnamed = [name for name, path in bad.items() if store.status(file_id(path)[0]) not in ("complete",)
-                       and str(path) not in stated and file_id(path)[0] not in held]  # fmt: skip
+            distinct = {file_id(path) for path in [*good, *bad.values()]}
+            unnamed = [name for name, path in bad.items() if store.status(file_id(path)) not in ("complete",)
+                       and str(path) not in stated and file_id(path) not in held]  # fmt: skip
             print(f"store: {len(held)} documents for {len(distinct)} distinct files; exactly once each: "
                   f"{held == distinct}")  # fmt: skip
-            copies = [store.paths(file_id(good[i])[0]) for i in range(5)]
+            copies = [store.paths(file_id(good[i])) for i in range(5)]
             print(f"duplicates: both names recorded for {sum(len(p) == 2 for p in copies)}/5")
             for name, path in bad.items():
-                status = store.status(file_id(path)[0])
+                status = store.status(file_id(path))
                 print(f"  {name:22s} {status:9s} named on stderr: {str(path) in stated or status == 'complete'}")
             print(f"bad files neither read nor named: {unnamed or 'none'}")
             frames = data_frames(store.entries(include_unreviewed=True))

@@ -5,7 +5,7 @@ and the speed goals of issue 10 as ratios measured in this one run.
 
 A mixed batch is generated: ``--reports`` born-digital reports of both
 genres and ``--scanned`` of them scanned (``tests/corpus/degrade.py``,
-the ``office`` preset, their first ``--scan-pages`` pages).  Printed:
+the ``200dpi-seal-skew-noise`` preset, their first ``--scan-pages`` pages).  Printed:
 
 * start-up: wall seconds of ``run.py extract`` on a one-page born-digital
   PDF, a fresh process each time (goal ≤ 1 s);
@@ -48,7 +48,7 @@ def make_batch(folder: Path, reports: int, scanned: int, scan_pages: int) -> tup
     for report in born[:scanned]:
         target = folder / "scanned" / f"{report.stem}-scan.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
-        scan_preset(report, target, "office", pages=list(range(scan_pages)))
+        scan_preset(report, target, "200dpi-seal-skew-noise", pages=list(range(scan_pages)))
         scans.append(target)
     return born, scans
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.checks_arith import Stated, check, stated, sum_check
+from pipeline.checks_arith import Stated, check, ratio_within_rounding, stated, sum_check
 from pipeline.config import resolve_path
 from pipeline.form_checks import form_checks
 from pipeline.model import Check, Document, ExpenditureItem, Figure, Performance
@@ -192,15 +192,10 @@ def _total_checks(document: Document, config: dict[str, Any]) -> list[Check]:
 
 
 def _execution_rate_check(path: str, executed: Stated, budget: Stated, rate: Stated) -> Check | None:
-    if budget.number <= budget.half_unit:
+    ratio = ratio_within_rounding(rate, executed, budget)
+    if ratio is None:
         return None
-    corners = [
-        e / b * _HUNDRED
-        for e in (executed.number - executed.half_unit, executed.number + executed.half_unit)
-        for b in (budget.number - budget.half_unit, budget.number + budget.half_unit)
-    ]
-    passed = _interval(min(corners), max(corners), rate.number, rate.half_unit)
-    expected = executed.number / budget.number * _HUNDRED
+    passed, expected = ratio
     message = f"{rate.text} {'≈' if passed else '!='} {executed.text} / {budget.text} × 100 = {expected:.2f}"
     return check(f"{path}.execution_rate = executed / annual_budget × 100", passed, [rate, executed, budget], message)
 

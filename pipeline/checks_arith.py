@@ -90,3 +90,22 @@ def sum_check(
     if passed and difference:
         result.severity = "note"
     return result
+
+
+_HUNDRED = Decimal(100)
+
+
+def ratio_within_rounding(rate: Stated, part: Stated, whole: Stated) -> tuple[bool, Decimal] | None:
+    """Whether ``rate`` = part / whole × 100 could be the rounding of the
+    exact ratio (each term off by its half unit), and the ratio itself;
+    None when the whole is within rounding of 0 (no rate to hold it to)."""
+    corners = [
+        a / b * _HUNDRED
+        for a in (part.number - part.half_unit, part.number + part.half_unit)
+        for b in (whole.number - whole.half_unit, whole.number + whole.half_unit)
+        if b > 0
+    ]
+    if whole.number <= whole.half_unit or not corners:
+        return None
+    passed = min(corners) - rate.half_unit <= rate.number <= max(corners) + rate.half_unit
+    return passed, part.number / whole.number * _HUNDRED

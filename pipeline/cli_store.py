@@ -21,7 +21,7 @@ DEFAULT_DB = "sqlite:///archive.db"
 
 
 def batch_command(args: argparse.Namespace) -> ExitCode:
-    from pipeline.batch import Limits, run_batch
+    from pipeline.batch import BatchError, Limits, run_batch
     from pipeline.config import ConfigError
     from pipeline.store import StoreError
 
@@ -41,7 +41,7 @@ def batch_command(args: argparse.Namespace) -> ExitCode:
             retry_failed=args.retry_failed,
             command=" ".join(sys.argv[1:]),
         )
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, StoreError, BatchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.usage
     return summary.status
@@ -56,15 +56,26 @@ def export_command(args: argparse.Namespace) -> ExitCode:
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.usage
-    with store:
-        entries = list(store.entries(include_unreviewed=args.include_unreviewed))
-        if args.format == "json":
-            written = _json_files(entries, Path(args.out), write_json)
-        else:
-            written = write_tables(data_frames(entries), args.format, args.out)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for entry in store.entries(include_unreviewed=args.include_unreviewed):
+            count += 1
+            yield entry
+
+    try:
+        with store:
+            if args.format == "json":
+                written = _json_files(counted(), Path(args.out), write_json)
+            else:
+                written = write_tables(data_frames(counted()), args.format, args.out)
+    except (OSError, ValueError) as exc:  # a folder that cannot be written, a sheet past Excel's rows
+        print(f"error: --out {args.out}: {exc}", file=sys.stderr)
+        return ExitCode.usage
     for path in written:
         print(f"wrote: {path}")
-    print(f"export: {len(entries)} documents as {args.format} into {args.out}", file=sys.stderr)
+    print(f"export: {count} documents as {args.format} into {args.out}", file=sys.stderr)
     return ExitCode.ok
 
 

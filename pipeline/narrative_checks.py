@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipeline.checks_arith import Stated, check, stated, sum_check
+from pipeline.checks_arith import Stated, check, ratio_within_rounding, stated, sum_check
 from pipeline.model import Check, Document, ExpenditureItem, Statement
 from pipeline.records.statements.rules import label
 
@@ -167,16 +167,10 @@ def _completion(document: Document) -> list[Check]:
                 )
             )
             continue
-        corners = [
-            a / b * _HUNDRED
-            for a in (amount.number - amount.half_unit, amount.number + amount.half_unit)
-            for b in (budget.number - budget.half_unit, budget.number + budget.half_unit)
-            if b > 0
-        ]
-        if not corners:
+        ratio = ratio_within_rounding(rate, amount, budget)
+        if ratio is None:
             continue  # a budget within rounding of 0: no rate to hold it to
-        passed = min(corners) - rate.half_unit <= rate.number <= max(corners) + rate.half_unit
-        expected = amount.number / budget.number * _HUNDRED
+        passed, expected = ratio
         checks.append(
             check(
                 f"{path}.completion_pct = amount / initial_budget × 100",

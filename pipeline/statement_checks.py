@@ -40,10 +40,6 @@ def _cell(statement: Statement, s: int, r: int, key: str) -> Stated | None:
     return stated(value, f"statements.{s}.rows.{r}.values.{key}")
 
 
-def _pages(statement: Statement) -> list[int]:
-    return list(statement.pages)
-
-
 def _levels(s: int, statement: Statement, per_value: Any) -> list[Check]:
     """类 = Σ 款, 款 = Σ 项 (by code), and 合计 = Σ 类, column by column."""
     checks: list[Check] = []
@@ -79,7 +75,7 @@ def _column_sums(
             continue
         terms = [p for p in parts if p is not None]
         rule = f"{statement.form}: {what} {key} = sum of its {len(terms)} rows"
-        checks.append(sum_check(rule, total, terms, per_value, rule_id, _pages(statement)))
+        checks.append(sum_check(rule, total, terms, per_value, rule_id, list(statement.pages)))
     return checks
 
 
@@ -96,7 +92,7 @@ def _row_columns(s: int, statement: Statement, config: dict[str, Any], per_value
                 continue
             terms = [p for p in parts if p is not None]
             rule = f"{statement.form}: {name} {total_key} = {' + '.join(k for k in part_keys if k in row.values)}"
-            checks.append(sum_check(rule, total, terms, per_value, "statement.columns", _pages(statement)))
+            checks.append(sum_check(rule, total, terms, per_value, "statement.columns", list(statement.pages)))
         if balances:
             left = [_cell(statement, s, r, key) for key in balances[0]]
             right = [_cell(statement, s, r, key) for key in balances[1]]
@@ -106,7 +102,7 @@ def _row_columns(s: int, statement: Statement, config: dict[str, Any], per_value
                 rhs = [v for v in right if v is not None]
                 checks.append(
                     sum_check(
-                        rule, lhs[0], [*rhs, *_negated(lhs[1:])], per_value, "statement.balance", _pages(statement)
+                        rule, lhs[0], [*rhs, *_negated(lhs[1:])], per_value, "statement.balance", list(statement.pages)
                     )
                 )
     return checks
@@ -169,7 +165,7 @@ def _lane_checks(statements: list[Statement], config: dict[str, Any], per_value:
                         [right_value],
                         per_value,
                         "statement.lanes",
-                        _pages(statement),
+                        list(statement.pages),
                     )
                 )
     return checks
@@ -242,7 +238,7 @@ def _completeness(document: Document, config: dict[str, Any]) -> list[Check]:
                 fields=[f"statements.{s}.title"],
                 id="template.empty",
                 severity=None if explained else "warning",
-                pages=_pages(statement),
+                pages=list(statement.pages),
                 message=message,
             )
         )
@@ -281,7 +277,7 @@ def _codes(document: Document) -> list[Check]:
                     message=message,
                     id="template.code",
                     severity="warning",
-                    pages=_pages(statement),
+                    pages=list(statement.pages),
                 )
             )
     return checks

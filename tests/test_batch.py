@@ -46,6 +46,7 @@ def archive(tmp_path_factory, reports: list[Path]) -> Path:
     for report in reports:
         shutil.copy(report, folder / "2024" / "民政" / report.name)
     shutil.copy(reports[0], folder / "copy of the first report.pdf")
+    shutil.copy(reports[2], folder / os.fsdecode(b"gbk-\xc4\xea.pdf"))  # a name from another system's encoding
     (folder / "notes.txt").write_text("not a PDF, and not named one: not read")
     (folder / "not-a-pdf.pdf").write_bytes(b"<html>an error page saved as a PDF</html>")
     (folder / "empty.pdf").write_bytes(b"")
@@ -73,7 +74,9 @@ def _counts(url: str) -> dict[str, int]:
     return counts
 
 
-def test_an_archive_is_read_once_per_file_and_every_bad_file_is_named(archive: Path, store_url: str) -> None:
+def test_an_archive_is_read_once_per_file_and_every_bad_file_is_named(
+    archive: Path, reports: list[Path], store_url: str
+) -> None:
     result = _batch(str(archive), "--db", store_url, "--workers", "2")
     assert result.returncode == ExitCode.input_failed, result.stderr
     for bad in ("not-a-pdf.pdf", "empty.pdf", "zero-pages.pdf"):
@@ -82,9 +85,11 @@ def test_an_archive_is_read_once_per_file_and_every_bad_file_is_named(archive: P
     assert "notes.txt" not in result.stdout + result.stderr
     store = Store(store_url)
     first = archive / "2024" / "民政" / "syn-81001.pdf"
-    doc_id, _ = file_id(first)
+    doc_id = file_id(first)
     assert sorted(store.paths(doc_id)) == sorted([str(first), str(archive / "copy of the first report.pdf")])
-    assert store.status(file_id(archive / "empty.pdf")[0]) == "failed"
+    assert store.status(file_id(archive / "empty.pdf")) == "failed"
+    third = file_id(reports[2])
+    assert f"{archive}/gbk-\\xc4\\xea.pdf" in store.paths(third)  # stored as the lines print it
     assert "batch: 7 done (1 partial), 0 skipped" in result.stderr
     before = _counts(store_url)
     again = _batch(str(archive), "--db", store_url)
@@ -101,48 +106,73 @@ def test_kill_9_at_any_moment_then_a_rerun_leaves_each_document_done_once(
     for report in reports:
         shutil.copy(report, folder / report.name)
     command = [sys.executable, str(ROOT / "run.py"), "batch", str(folder), "--db", store_url, "--workers", "2"]
-    for moment in (0.5, 2.5, 4.0, 5.5):  # while starting, while reading, between commits
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(moment)
+    # Killed while the workers start, right after a commit, and after a few more:
+    # each time with the workers reading (the lines are printed after the commit).
+    for commits in (0, 1, 2):
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(commits):
+            assert process.stdout.readline().startswith("ok:")
+        workers = _wait_for_workers(process.pid)
+        if commits == 0:
+            time.sleep(0.5)  # the workers are loading their models
         os.kill(process.pid, signal.SIGKILL)
         process.wait(30)
-    _no_orphan_workers(folder)
+        process.stdout.close()
+        _gone(workers)  # the workers die with the killed driver (PR_SET_PDEATHSIG)
+    assert 0 < _counts(store_url)["documents"] < len(reports)
     done = _batch(str(folder), "--db", store_url, "--workers", "2")
     assert done.returncode == ExitCode.ok, done.stderr
     counts = _counts(store_url)
     assert counts["documents"] == counts["paths"] == len(reports)
     store = Store(store_url)
-    assert store.finished() == {file_id(report)[0] for report in reports}
+    assert store.finished() == {file_id(report) for report in reports}
     single = tmp_path / "once.db"
     _batch(str(folder), "--db", f"sqlite:///{single}")
     assert _counts(f"sqlite:///{single}") == counts  # the same fields as one uninterrupted run
 
 
-def _no_orphan_workers(folder: Path, wait: float = 10.0) -> None:
-    """The workers die with the killed driver (PR_SET_PDEATHSIG)."""
+def _wait_for_workers(driver: int, wait: float = 60.0) -> list[int]:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        alive = [pid for pid in _spawned_workers() if pid != os.getpid()]
+        if workers := _workers_of(driver):
+            return workers
+        time.sleep(0.1)
+    raise AssertionError("the batch runs its documents in worker processes: none started")
+
+
+def _workers_of(driver: int) -> list[int]:
+    """The worker processes a batch driver started (multiprocessing's spawned children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == driver and b"multiprocessing.spawn" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def _gone(pids: list[int], wait: float = 15.0) -> None:
+    deadline = time.monotonic() + wait
+    alive = pids
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if _running(pid)]
         if not alive:
             return
         time.sleep(0.2)
     raise AssertionError(f"worker processes outlived the killed batch: {alive}")
 
 
-def _spawned_workers() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        spawned = b"from multiprocessing.spawn" in b" ".join(cmdline)
-        if spawned and (parent == 1 or not Path(f"/proc/{parent}").exists()):
-            pids.append(int(entry.name))
-    return pids
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has stopped; only its exit status waits to be collected
 
 
 def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_path: Path) -> None:
@@ -152,7 +182,7 @@ def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_p
     assert f"error: {SCANNED}: took longer than the time limit of 8 s" in slow.stderr
     assert "batch: 1 done" in slow.stderr  # the next document, in a new worker
     store = Store(url)
-    assert store.status(file_id(SCANNED)[0]) == "failed"
+    assert store.status(file_id(SCANNED)) == "failed"
     other = tmp_path / "memory.db"
     heavy = _batch(str(SCANNED), "--db", f"sqlite:///{other}", "--memory-mb", "200")
     assert heavy.returncode == ExitCode.input_failed

@@ -39,5 +39,5 @@ def test_a_batch_on_ray_gives_what_the_local_engine_gives(tmp_path: Path, pipeli
     assert "batch: 2 done (0 partial), 0 skipped (already in the store), 1 failed" in result.stderr
     with Store(url) as store:
         for path in (LONG, SHORT):
-            stored = store.document(file_id(path)[0])
+            stored = store.document(file_id(path))
             assert _without_timings(stored) == _without_timings(pipeline.run(path)), path

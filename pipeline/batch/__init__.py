@@ -20,12 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.batch.plan import Job, plan
-from pipeline.batch.pool import Limits, Outcome, run_local
-from pipeline.outcome import ExitCode, document_status, page_error_lines, summary, worst
+from pipeline.batch.pool import Limits, Outcome, WorkersFailed, run_local
+from pipeline.outcome import ExitCode, document_status, internal_reason, page_error_lines, summary, worst
 from pipeline.progress import Bar, say
 from pipeline.stages import printable_path
 
-__all__ = ["BatchSummary", "Limits", "run_batch"]
+__all__ = ["BatchError", "BatchSummary", "Limits", "run_batch"]
+
+
+class BatchError(RuntimeError):
+    """Nothing can be read (the workers cannot load the pipeline, Ray is not installed):
+    the batch stops at once, with the store as it was."""
 
 
 @dataclass
@@ -64,6 +69,8 @@ def run_batch(
 
     started = time.perf_counter()
     result = BatchSummary()
+    runner = _engine(engine, address)
+    worker_config = _worker_config(config, workers)  # a bad option or engine: ConfigError before any work
     store = Store(store_url)
     work = plan(inputs)
     for item, problem in work.problems:
@@ -74,11 +81,13 @@ def run_batch(
     run_id = store.start_run(command or "batch " + " ".join(inputs))
     bar = Bar(len(todo), "doc")
     try:
-        for outcome in _engine(engine, address)(todo, workers, _worker_config(config, workers), limits or Limits()):
+        for outcome in runner(todo, workers, worker_config, limits or Limits()):
             _record(store, outcome, run_id, result)
             bar.update()
             if bar.bar is not None:
                 bar.bar.set_postfix_str(f"{result.pages / (time.perf_counter() - started) * 60:.0f} pages/min")
+    except WorkersFailed as exc:
+        raise BatchError(str(exc)) from None
     finally:
         bar.close()
         result.seconds = time.perf_counter() - started
@@ -105,6 +114,17 @@ def _unfinished(store, jobs: list[Job], retry_failed: bool, result: BatchSummary
 
 
 def _record(store, outcome: Outcome, run_id: int, result: BatchSummary) -> None:
+    """Write one outcome; a document the store cannot take is a failed file, not a stopped batch."""
+    try:
+        _write(store, outcome, run_id, result)
+    except Exception as exc:  # a bug in building or writing the records
+        why = internal_reason(exc, outcome.job.path)
+        say(f"error: {printable_path(outcome.job.path)}: {why}", file=sys.stderr)
+        result.failed.append((printable_path(outcome.job.path), why))
+        result.status = worst(result.status, ExitCode.internal_error)
+
+
+def _write(store, outcome: Outcome, run_id: int, result: BatchSummary) -> None:
     from pipeline.model import Document
 
     job = outcome.job
@@ -130,11 +150,15 @@ def _record(store, outcome: Outcome, run_id: int, result: BatchSummary) -> None:
 def _engine(name: str, address: str | None) -> Callable[..., Any]:
     if name == "local":
         return run_local
-    if name == "ray":
-        from pipeline.batch.ray_engine import ray_runner
+    if name != "ray":
+        raise BatchError(f"unknown engine {name!r} (local or ray)")
+    try:
+        import ray  # noqa: F401  (only to say now, before any work, that it is missing)
+    except ImportError:
+        raise BatchError("--engine ray: the ray package is not installed (pip install 'budgetdoc[ray]')") from None
+    from pipeline.batch.ray_engine import ray_runner
 
-        return ray_runner(address)
-    raise ValueError(f"unknown engine {name!r} (local or ray)")
+    return ray_runner(address)
 
 
 def _worker_config(config: str | Path | Mapping[str, Any] | None, workers: int) -> dict[str, Any]:
@@ -142,11 +166,13 @@ def _worker_config(config: str | Path | Mapping[str, Any] | None, workers: int) 
     shared out among the workers unless the user set them (more threads than
     cores only make the workers wait for each other)."""
     from pipeline.config import load_config
+    from pipeline.flow import Pipeline
 
     resolved = load_config(config)
     ocr = resolved.setdefault("scan", {}).setdefault("ocr", {})
     if ocr.get("threads", -1) == -1:
         ocr["threads"] = max(1, (os.cpu_count() or 1) // max(1, workers))
+    Pipeline.from_config(resolved)  # options, engine names and files checked here, once
     return resolved
 
 

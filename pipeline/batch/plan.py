@@ -25,7 +25,6 @@ _CHUNK = 1 << 20
 class Job:
     doc_id: str  # "sha256:" + hex, as ingest computes it
     paths: list[str]  # every name of these bytes, the first one read
-    size: int
 
     @property
     def path(self) -> str:
@@ -44,7 +43,7 @@ def plan(inputs: list[str]) -> Plan:
     by_id: dict[str, Job] = {}
     for path in _files(inputs, result.problems):
         try:
-            doc_id, size = file_id(path)
+            doc_id = file_id(path)
         except OSError as exc:
             result.problems.append((printable_path(path), f"cannot be read: {exc.strerror or exc}"))
             continue
@@ -53,20 +52,18 @@ def plan(inputs: list[str]) -> Plan:
             if name not in by_id[doc_id].paths:
                 by_id[doc_id].paths.append(name)
             continue
-        by_id[doc_id] = Job(doc_id, [name], size)
+        by_id[doc_id] = Job(doc_id, [name])
         result.jobs.append(by_id[doc_id])
     return result
 
 
-def file_id(path: str | Path) -> tuple[str, int]:
-    """The doc_id of a file's bytes and its size."""
+def file_id(path: str | Path) -> str:
+    """The doc_id of a file's bytes."""
     digest = hashlib.sha256()
-    size = 0
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
-            size += len(chunk)
-    return f"sha256:{digest.hexdigest()}", size
+    return f"sha256:{digest.hexdigest()}"
 
 
 def _files(inputs: list[str], problems: list[tuple[str, str]]) -> list[Path]:

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
@@ -44,6 +44,10 @@ class Outcome:
     seconds: float
 
 
+class WorkersFailed(RuntimeError):
+    """The workers cannot start (a config or model they cannot load): no document can be read."""
+
+
 class _Worker:
     def __init__(self, context, config: Mapping[str, Any] | None) -> None:
         self.connection, child = context.Pipe()
@@ -54,9 +58,14 @@ class _Worker:
         self.started: float | None = None  # when the worker began the job
         self.broken = False  # over a limit, or dead: to be replaced
 
-    def assign(self, job: Job) -> None:
+    def assign(self, job: Job) -> bool:
+        """Hand the worker a job; False when it is gone (killed from outside while idle)."""
         self.job, self.started = job, None
-        self.connection.send((job.doc_id, job.path))
+        try:
+            self.connection.send((job.doc_id, job.path))
+        except OSError:
+            return False
+        return True
 
     def resident_mb(self) -> float:
         try:
@@ -76,25 +85,29 @@ def run_local(
     workers: int,
     config: Mapping[str, Any] | None = None,
     limits: Limits | None = None,
-    on_start: Callable[[Job], None] | None = None,
 ) -> Iterator[Outcome]:
     """Outcomes of ``jobs`` as they finish, read by ``workers`` processes."""
+    if not jobs:
+        return
+    limits = limits or Limits()
     context = multiprocessing.get_context("spawn")  # no engine state copied from the driver
     pending = deque(jobs)
     pool = [_Worker(context, config) for _ in range(max(1, min(workers, len(jobs))))]
     try:
         while pending or any(w.job for w in pool):
-            for worker in pool:
-                if worker.job is None and pending:
-                    worker.assign(pending.popleft())
+            for i, worker in enumerate(pool):
+                if worker.job is None and pending and not worker.assign(job := pending.popleft()):
+                    pending.appendleft(job)
+                    worker.kill()
+                    pool[i] = _Worker(context, config)
             busy = [w for w in pool if w.job is not None]
-            ready = wait([w.connection for w in busy], timeout=_POLL)
+            wait([w.connection for w in busy], timeout=_POLL)
             for worker in busy:
-                outcome = _receive(worker, on_start) if worker.connection in ready else None
-                outcome = outcome or _over_limit(worker, limits or Limits())
+                # Asked again now: the store may have taken a while over the last outcome.
+                outcome = _receive(worker) if _has_message(worker) else _over_limit(worker, limits)
                 if outcome is None:
                     continue
-                if worker.broken:
+                if worker.broken or _grown(worker, limits):
                     worker.kill()
                     pool[pool.index(worker)] = _Worker(context, config)
                 else:
@@ -105,17 +118,30 @@ def run_local(
             _stop(worker)
 
 
-def _receive(worker: _Worker, on_start) -> Outcome | None:
+def _has_message(worker: _Worker) -> bool:
+    try:
+        return worker.connection.poll(0)
+    except OSError:
+        return True  # a closed pipe: _receive says the worker died
+
+
+def _grown(worker: _Worker, limits: Limits) -> bool:
+    """A worker whose memory stayed near the cap after a heavy document is
+    replaced, so the next document is not charged for it."""
+    return limits.memory_mb is not None and worker.resident_mb() > 0.8 * limits.memory_mb
+
+
+def _receive(worker: _Worker) -> Outcome | None:
     job = worker.job
     try:
         message = worker.connection.recv()
     except (EOFError, OSError):
         worker.process.join(5)
         return _failed(worker, f"the worker died while reading it (exit status {worker.process.exitcode})")
+    if message[0] == "fatal":
+        raise WorkersFailed(message[1])
     if message[0] == "started":
         worker.started = time.monotonic()
-        if on_start is not None:
-            on_start(job)
         return None
     if message[0] == "done":
         return Outcome(job, message[2], None, ExitCode.ok, message[3])

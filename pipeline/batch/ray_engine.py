@@ -9,7 +9,9 @@ does, so a cluster needs no connection to the database.
 Without ``--address`` a Ray instance is started on this machine (what the
 tests do).  On a cluster every node needs this package installed with the
 same pins (``pip install .`` in the same Python) and read access to the
-input files under the same paths; see the README.
+input files under the same paths; see the README.  The memory cap of the
+local engine is not applied here: a cluster's memory is Ray's to guard
+(its memory monitor kills and reports a task over the node's limit).
 """
 
 from __future__ import annotations
@@ -113,14 +115,15 @@ def _run_on_ray(ray, jobs: list[Job], config: Mapping[str, Any], limits: Limits)
     tasks = _Tasks(ray, config)
     capacity = max(1, int(ray.cluster_resources().get("CPU", 1)))
     pending = deque(jobs)
-    running: dict[Any, tuple[Job, float]] = {}
+    running: dict[Any, tuple[Job, float, list]] = {}
     while pending or running:
         while pending and len(running) < capacity:
             job = pending.popleft()
-            running[tasks.submit(job)] = (job, time.monotonic())
+            reference, parts = tasks.submit(job)
+            running[reference] = (job, time.monotonic(), parts)
         ready, _ = ray.wait(list(running), num_returns=1, timeout=_POLL)
         for reference in ready:
-            job, since = running.pop(reference)
+            job, since, _ = running.pop(reference)
             yield _outcome(ray, reference, job, since)
         if limits.seconds is not None:
             yield from _cancel_overdue(ray, running, limits.seconds)
@@ -133,16 +136,17 @@ class _Tasks:
         self.some = ray.remote(num_cpus=1, max_retries=0)(_read_some_pages)
         self.assemble = ray.remote(num_cpus=1, max_retries=0)(_assemble)
 
-    def submit(self, job: Job):
-        """One task for the document, or page tasks and the task that assembles them."""
+    def submit(self, job: Job) -> tuple[Any, list]:
+        """One task for the document, or page tasks and the task that
+        assembles them: the reference of the result, and of the page tasks."""
         count = _page_count(job.path)
         if count <= PAGES_PER_TASK:
-            return self.whole.remote(self.config, job.doc_id, job.path)
+            return self.whole.remote(self.config, job.doc_id, job.path), []
         parts = [
             self.some.remote(self.config, job.path, first, min(first + PAGES_PER_TASK - 1, count))
             for first in range(1, count + 1, PAGES_PER_TASK)
         ]
-        return self.assemble.remote(self.config, job.doc_id, job.path, *parts)
+        return self.assemble.remote(self.config, job.doc_id, job.path, *parts), parts
 
 
 def _outcome(ray, reference, job: Job, since: float) -> Outcome:
@@ -159,9 +163,10 @@ def _cancel_overdue(ray, running: dict, seconds: float) -> Iterator[Outcome]:
     """Documents past the time limit (counted from submission: Ray queues
     tasks itself) are cancelled, their worker process killed."""
     now = time.monotonic()
-    for reference, (job, since) in list(running.items()):
+    for reference, (job, since, parts) in list(running.items()):
         if now - since > seconds:
-            ray.cancel(reference, force=True)
+            for task in [*parts, reference]:
+                ray.cancel(task, force=True)
             del running[reference]
             why = f"took longer than the time limit of {seconds:g} s"
             yield Outcome(job, None, why, ExitCode.input_failed, now - since)

@@ -1,7 +1,8 @@
 """One batch worker: a process that loads the pipeline (its models) once and
 reads the documents it is sent, one at a time.
 
-Messages to the driver, over the worker's pipe:
+Messages to the driver, over the worker's pipe: ``("fatal", reason)`` when
+the pipeline cannot be loaded (nothing can be read: the batch stops), then per document
 ``("started", doc_id)`` as a document begins (its time limit counts from
 here), then ``("done", doc_id, payload_json, seconds)`` or
 ``("failed", doc_id, reason, exit_code)``.  The worker ends when it is
@@ -31,7 +32,11 @@ def worker_main(connection, config: Mapping[str, Any] | None) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle: it stops the workers
     logging.disable(logging.WARNING)  # the engines' own chatter; the driver prints the lines
-    pipeline = load_pipeline(config)
+    try:
+        pipeline = load_pipeline(config)
+    except Exception as exc:  # a config or model the driver's check could not see
+        connection.send(("fatal", f"the workers cannot load the pipeline: {type(exc).__name__}: {exc}"))
+        return
     while True:
         try:
             job = connection.recv()

@@ -6,7 +6,7 @@
 
 ``csv``, ``parquet`` and ``jsonl`` write a folder with one file per table
 (``figures.csv`` …); ``xlsx`` one workbook with a frozen header row, column
-widths and numbers as numbers; ``json`` (``export_store``) one contract file
+widths and numbers as numbers; ``json`` (``write_json``) one contract file
 per document.  Every file is written atomically.
 """
 

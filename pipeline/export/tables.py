@@ -35,6 +35,11 @@ NUMERIC_FIELDS = frozenset(
     }
 )  # fmt: skip
 
+# Columns of whole numbers, some of them missing.
+INTEGER_COLUMNS = frozenset(
+    {"year", "page", "pages", "open_review", "failed_checks", "statement", "row", "performance"}
+)
+
 # The worst status of a record's fields is the record's: one field in review puts the row in review.
 _STATUS_ORDER = ("auto", "confirmed", "corrected", "review")
 
@@ -42,7 +47,8 @@ _COMMON = ["doc_id", "department", "year"]
 _TAIL = ["page", "confidence", "status"]
 COLUMNS: dict[str, list[str]] = {
     "documents": [
-        *_COMMON, "file", "paths", "kind", "pages", "document_status", "open_review", "failed_checks", "error",
+        *_COMMON, "title", "file", "paths", "kind", "pages", "document_status", "open_review", "failed_checks",
+        "error",
     ],
     "figures": [*_COMMON, "key", "label", "value", "machine_value", "source", *_TAIL],
     "expenditure_items": [
@@ -51,8 +57,8 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "class_totals": [*_COMMON, "budget", "lei", "amount", "share_pct", "corrections", *_TAIL],
     "statement_rows": [
-        *_COMMON, "statement", "form", "title", "row", "side", "code", "name", "level", "column", "label",
-        "value", "machine_value", *_TAIL,
+        *_COMMON, "statement", "form", "title", "unit", "row", "side", "code", "name", "level", "column",
+        "label", "value", "machine_value", *_TAIL,
     ],
     "performance_funds": [
         *_COMMON, "performance", "scope", "project", "label", "initial_budget", "annual_budget", "executed",
@@ -115,13 +121,21 @@ def data_frames(documents: Iterable[Document | tuple[Document, Mapping[str, Any]
         document, machine, extra = entry if isinstance(entry, tuple) else (entry, None, None)
         for name, rows in table_rows(document, machine, extra).items():
             collected[name] += rows
-    return {name: pd.DataFrame(collected[name], columns=COLUMNS[name]) for name in TABLES}
+    frames = {}
+    for name in TABLES:
+        frame = pd.DataFrame(collected[name], columns=COLUMNS[name])
+        # Whole numbers stay whole where some are missing (a year, a page): 2024, not 2024.0.
+        for column in INTEGER_COLUMNS.intersection(frame.columns):
+            frame[column] = pd.array([_whole(value) for value in frame[column].tolist()], dtype="Int64")
+        frames[name] = frame
+    return frames
 
 
 def _document_row(document: Document, common: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     info = document.document
     return {
         **common,
+        "title": info.title.value,
         "file": info.file,
         "paths": extra.get("paths", info.file),
         "kind": info.kind,
@@ -168,14 +182,19 @@ def _record(record: BaseModel, paths: dict[int, str], machine: dict[str, Any]) -
     row["corrections"] = "; ".join(corrections) or None
     row["page"] = next((field.page for field in stated if field.page is not None), None)
     row["confidence"] = min((field.confidence for field in stated), default=None)
-    row["status"] = max((field.status for field in stated), key=_STATUS_ORDER.index, default="auto")
+    # A field waiting for a person counts whether or not a value was read for it.
+    statuses = [getattr(record, name).status for name in type(record).model_fields
+                if isinstance(getattr(record, name), Field)]  # fmt: skip
+    row["status"] = max(statuses, key=_STATUS_ORDER.index, default="auto")
     return row
 
 
 def _statement_rows(statement, index: int, common: dict[str, Any], paths, machine) -> list[dict[str, Any]]:
     """A statement's values in long form: one row per printed row and column."""
     rows = []
-    about = {**common, "statement": index, "form": statement.form, "title": statement.title.value}
+    about = {
+        **common, "statement": index, "form": statement.form, "title": statement.title.value, "unit": statement.unit,
+    }  # fmt: skip
     for j, row in enumerate(statement.rows):
         line = {**about, "row": j, "side": row.side, "code": row.code.value, "name": row.name.value}
         for key, value in row.values.items():
@@ -204,6 +223,18 @@ def _check_row(check, common: dict[str, Any]) -> dict[str, Any]:
         "page": check.pages[0] if check.pages else None,
         "status": "passed" if check.passed else (check.severity or "error"),
     }
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number, or None for a value that is missing or not one (a year read as text)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if text.lstrip("-").isdigit() else None
 
 
 def _number(value: Any) -> Any:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pipeline.model import Document, DocumentInfo, Field, iter_fields
+from pipeline.stages import printable_path
 from pipeline.store import archive
 from pipeline.store.schema import (
     CheckRow,
@@ -33,7 +34,6 @@ from pipeline.store.schema import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-FINISHED = ("complete", "partial", "failed")
 
 
 class StoreError(ValueError):
@@ -132,7 +132,7 @@ class Store:
         if status not in ("corrected", "confirmed"):
             raise StoreError(f"a correction's status is 'corrected' or 'confirmed', not {status!r}")
         with Session(self.engine) as session, session.begin():
-            row = session.get(DocumentRow, doc_id)
+            row = session.get(DocumentRow, doc_id, with_for_update=True)  # no lost update beside the batch
             if row is None or row.payload is None:
                 raise StoreError(f"{doc_id}: no such document in the store")
             document = Document.model_validate_json(row.payload)
@@ -156,7 +156,7 @@ class Store:
     def finished(self) -> set[str]:
         """doc_ids of every document the store holds (read, partial or failed)."""
         with Session(self.engine) as session:
-            return set(session.scalars(select(DocumentRow.doc_id).where(DocumentRow.status.in_(FINISHED))))
+            return set(session.scalars(select(DocumentRow.doc_id)))
 
     def status(self, doc_id: str) -> str | None:
         with Session(self.engine) as session:
@@ -219,6 +219,7 @@ class Store:
             DocumentRow.fiscal_year.in_([row.fiscal_year - 1, row.fiscal_year + 1]),
             DocumentRow.payload.is_not(None),
             DocumentRow.doc_id != row.doc_id,
+            DocumentRow.kind == row.kind,  # a final account against a final account
         )
         return [
             other
@@ -230,6 +231,7 @@ class Store:
         document = Document.model_validate_json(row.payload)
         checks = archive.without_archive_checks(document.checks)
         for other in self._neighbours(session, row):
+            session.refresh(other, with_for_update=True)
             neighbour = Document.model_validate_json(other.payload)
             if other.fiscal_year == row.fiscal_year - 1:
                 checks += archive.year_over_year(document, neighbour, self.rules)[0]
@@ -245,11 +247,16 @@ class Store:
 
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        database = url.split("///", 1)[-1]
+        database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # The driver's own transaction handling is off and SQLAlchemy's BEGIN
+        # is emitted instead, so that DDL (the migrations) and the reads of a
+        # read-modify-write are inside the transaction too (SQLAlchemy's recipe
+        # for pysqlite): a kill during the first migration leaves no half schema.
+        engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -304,8 +311,9 @@ def _write_children(session: Session, document: Document) -> None:
 
 
 def _add_paths(session: Session, doc_id: str, paths: Iterable[str]) -> None:
+    """New names of a document, as printed (a name that is not UTF-8 is stored escaped, as the lines show it)."""
     known = set(session.scalars(select(DocumentPathRow.path).where(DocumentPathRow.doc_id == doc_id)))
-    for path in dict.fromkeys(p for p in paths if p):
+    for path in dict.fromkeys(printable_path(p) for p in paths if p):
         if path not in known:
             session.add(DocumentPathRow(doc_id=doc_id, path=path))
 

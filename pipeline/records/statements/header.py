@@ -89,8 +89,9 @@ def read_header(table: Table, rules: StatementRules) -> Header:
     vocabulary = rules.vocabulary
     first, unit, named = 0, None, False
     label_columns: set[int] = set()  # the columns under 科目编码 / 科目名称
+    rows = table.rows()
     for r in range(table.n_rows):
-        starts = [c for c in table.rows()[r] if label(c.text)]
+        starts = [c for c in rows[r] if label(c.text)]
         texts = [rules.header_label(c.text) for c in starts]
         if not texts:
             if named:
@@ -112,7 +113,7 @@ def read_header(table: Table, rules: StatementRules) -> Header:
         first = r + 1
     skipped = set()
     while first < table.n_rows and is_sequence_row(
-        [rules.header_label(c.text) for c in table.rows()[first] if label(c.text)], rules
+        [rules.header_label(c.text) for c in rows[first] if label(c.text)], rules
     ):
         skipped.add(first)
         first += 1
