@@ -95,6 +95,12 @@ def test_a_correction_is_kept_and_survives_a_new_reading(store_url: str, read_re
     assert machine == {"figures.income_total": before}
     with pytest.raises(StoreError, match="no field"):
         store.correct(doc_id, "figures.no_such_key", "2.00", who="li")
+    reread = read_report.model_copy(deep=True)
+    changed = next(f for f in reread.figures if f.key == "income_total")
+    changed.value = "9999.99"  # a new reading that read something else there
+    store.add(reread)
+    figure = next(f for f in store.document(doc_id).figures if f.key == "income_total")
+    assert (figure.value, figure.status) == ("9999.99", "review")  # back to a person, not overwritten
 
 
 def test_only_reviewed_documents_are_exported_by_default(store_url: str, read_report: Document) -> None:

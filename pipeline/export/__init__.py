@@ -28,6 +28,8 @@ __all__ = [
 
 # Excel columns are sized to their text, within these bounds (characters).
 _WIDTH = (6, 60)
+# Rows of data one sheet holds (Excel's 1,048,576 less the header); a longer table goes on over more sheets.
+SHEET_ROWS = 1_048_575
 
 
 def write_tables(frames: Mapping[str, Any], fmt: str, out: str | Path) -> list[Path]:
@@ -68,12 +70,22 @@ def _workbook(frames: Mapping[str, Any]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False, freeze_panes=(1, 0))
-            sheet = writer.sheets[name[:31]]
-            for i, column in enumerate(frame.columns, start=1):
-                longest = max([_text_width(column), *(_text_width(v) for v in frame[column].head(200))])
-                sheet.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, _WIDTH[0]), _WIDTH[1])
+            for sheet_name, part in _sheets(name, frame):
+                part.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0))
+                sheet = writer.sheets[sheet_name]
+                for i, column in enumerate(part.columns, start=1):
+                    longest = max([_text_width(column), *(_text_width(v) for v in part[column].head(200))])
+                    sheet.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, _WIDTH[0]), _WIDTH[1])
     return buffer.getvalue()
+
+
+def _sheets(name: str, frame):
+    """The sheets of one table: ``statement_rows``, then ``statement_rows 2`` … past Excel's rows."""
+    if len(frame) <= SHEET_ROWS:
+        yield name[:31], frame
+        return
+    for n, start in enumerate(range(0, len(frame), SHEET_ROWS), start=1):
+        yield (name if n == 1 else f"{name} {n}")[:31], frame.iloc[start : start + SHEET_ROWS]
 
 
 def _text_width(value: Any) -> int:

@@ -22,6 +22,7 @@ TABLES = (
     "expenditure_items",
     "class_totals",
     "statement_rows",
+    "performance",
     "performance_funds",
     "indicators",
     "checks",
@@ -59,6 +60,10 @@ COLUMNS: dict[str, list[str]] = {
     "statement_rows": [
         *_COMMON, "statement", "form", "title", "unit", "row", "side", "code", "name", "level", "column",
         "label", "value", "machine_value", *_TAIL,
+    ],
+    "performance": [
+        *_COMMON, "performance", "scope", "name", "supervisor", "implementer", "goal_expected", "goal_actual",
+        "total_score", "corrections", *_TAIL,
     ],
     "performance_funds": [
         *_COMMON, "performance", "scope", "project", "label", "initial_budget", "annual_budget", "executed",
@@ -103,6 +108,8 @@ def table_rows(
     for i, statement in enumerate(document.statements):
         rows["statement_rows"] += _statement_rows(statement, i, common, paths, machine)
     for i, performance in enumerate(document.performance):
+        rows["performance"].append({**common, "performance": i, "scope": performance.scope,
+                                    **_record(performance, paths, machine)})  # fmt: skip
         about = {**common, "performance": i, "scope": performance.scope, "project": performance.name.value}
         rows["performance_funds"] += [{**about, **_record(fund, paths, machine)} for fund in performance.funds]
         rows["indicators"] += [{**about, **_record(ind, paths, machine)} for ind in performance.indicators]

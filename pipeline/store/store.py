@@ -324,12 +324,23 @@ def _corrections(session: Session, doc_id: str) -> list[CorrectionRow]:
 
 
 def _apply_corrections(document: Document, corrections: list[CorrectionRow]) -> None:
+    """A person's word on a field holds for a new reading that read what the
+    person saw; where the machine now reads something else at that path (the
+    file's lines came out in another order, the reading improved), the field
+    goes back to the queue instead of taking a correction meant for another value."""
     fields = dict(iter_fields(document))
+    chains: dict[str, list[CorrectionRow]] = {}
     for correction in corrections:
-        field = fields.get(correction.path)
-        if field is not None:
-            field.value = json.loads(correction.new_value) if correction.new_value else None
-            field.status = correction.status
+        chains.setdefault(correction.path, []).append(correction)
+    for path, chain in chains.items():
+        field = fields.get(path)
+        if field is None:
+            continue
+        if _json(field.value) != chain[0].old_value:
+            field.status = "review"
+            continue
+        field.value = json.loads(chain[-1].new_value) if chain[-1].new_value else None
+        field.status = chain[-1].status
 
 
 def _queue_failed(document: Document) -> None:
