@@ -149,6 +149,21 @@ def test_last_years_figures_are_checked_against_last_years_report(store_url: str
     assert again == made
 
 
+def test_a_persons_value_takes_the_form_of_the_field(store_url: str, read_report: Document) -> None:
+    store = Store(store_url)
+    doc_id = read_report.document.doc_id
+    store.add(read_report.model_copy(deep=True))
+    store.correct(doc_id, "figures.income_total", "3,369.6", who="li")
+    store.correct(doc_id, "figures.staff_total", " 1 026 ", who="li")
+    figures = {f.key: f.value for f in store.document(doc_id).figures}
+    assert (figures["income_total"], figures["staff_total"]) == ("3369.60", 1026)
+    with pytest.raises(StoreError, match="not a number"):
+        store.correct(doc_id, "figures.income_total", "三千", who="li")
+    with pytest.raises(StoreError, match="not a whole number"):
+        store.correct(doc_id, "figures.staff_total", "10.5", who="li")
+    assert {f.key: f.value for f in store.document(doc_id).figures}["income_total"] == "3369.60"
+
+
 def test_department_names_match_with_and_without_their_region() -> None:
     rules = archive_rules()
     key = department_key("乌鲁木齐市天山区民政局（本级）", rules)

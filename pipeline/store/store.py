@@ -32,6 +32,7 @@ from pipeline.store.schema import (
     RunRow,
     StatementRecordRow,
 )
+from pipeline.store.values import corrected_value
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -139,7 +140,10 @@ class Store:
             field = dict(iter_fields(document)).get(path)
             if field is None:
                 raise StoreError(f"{doc_id}: no field {path!r}")
-            new_value = field.value if status == "confirmed" else value
+            try:
+                new_value = field.value if status == "confirmed" else corrected_value(field.value, value)
+            except ValueError as exc:
+                raise StoreError(f"{doc_id}: {path}: {exc}") from None
             session.add(
                 CorrectionRow(
                     doc_id=doc_id, path=path, old_value=_json(field.value), new_value=_json(new_value),
