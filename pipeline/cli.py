@@ -79,7 +79,7 @@ def extract_command(args: argparse.Namespace) -> ExitCode:
 
 
 def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose: bool) -> ExitCode:
-    from pipeline.export import write_json
+    from pipeline.export import unique_stem, write_json
     from pipeline.stages import InputError
 
     started = time.perf_counter()
@@ -94,7 +94,7 @@ def _extract_one(pipeline, path: Path, out: Path, used_stems: set[str], verbose:
     finally:
         pages.close()
     try:
-        target = write_json(document, out, _unique_stem(path, used_stems))
+        target = write_json(document, out, unique_stem(path.stem, used_stems))
     except OSError as exc:
         say(f"error: {printable_path(path)}: cannot write its JSON into {out}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.input_failed
@@ -152,14 +152,6 @@ def output_folder_problem(out: Path) -> str | None:
     except OSError as exc:
         return f"not writable ({exc.strerror or exc})"
     return None
-
-
-def _unique_stem(path: Path, used: set[str]) -> str:
-    stem, n = path.stem, 2
-    while stem in used:
-        stem, n = f"{path.stem}-{n}", n + 1
-    used.add(stem)
-    return stem
 
 
 def _configure_logging(verbose: bool) -> None:

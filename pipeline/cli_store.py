@@ -81,17 +81,15 @@ def export_command(args: argparse.Namespace) -> ExitCode:
 
 def _json_files(entries, out: Path, write_json) -> list[Path]:
     """One contract file per document, named after the first name it was seen under."""
+    from pipeline.export import unique_stem
+
     used: set[str] = set()
     written = []
     for document, _, extra in entries:
         if extra.get("status") == "failed":
             continue  # nothing was read: there is no contract document to write
         stem = Path(document.document.file).stem or document.document.doc_id.removeprefix("sha256:")[:16]
-        unique, n = stem, 2
-        while unique in used:
-            unique, n = f"{stem}-{n}", n + 1
-        used.add(unique)
-        written.append(write_json(document, out, unique))
+        written.append(write_json(document, out, unique_stem(stem, used)))
     return written
 
 

@@ -13,17 +13,19 @@ per document.  Every file is written atomically.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.export.json_file import write_atomically, write_json
+from pipeline.export.json_file import unique_stem, write_atomically, write_json
 from pipeline.export.tables import COLUMNS, TABLES, data_frames, table_rows
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl", "json")
 
 __all__ = [
-    "COLUMNS", "FORMATS", "TABLES", "data_frames", "table_rows", "write_atomically", "write_json", "write_tables",
+    "COLUMNS", "FORMATS", "TABLES", "data_frames", "table_rows", "unique_stem", "write_atomically", "write_json",
+    "write_tables",
 ]  # fmt: skip
 
 # Excel columns are sized to their text, within these bounds (characters).
@@ -89,6 +91,6 @@ def _sheets(name: str, frame):
 
 
 def _text_width(value: Any) -> int:
-    """Columns a value takes in Excel: a CJK character is two."""
+    """Columns a value takes in Excel: a wide character (汉字, full-width punctuation) is two."""
     text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -26,6 +26,15 @@ def write_json(document: Document, out_dir: str | Path, stem: str) -> Path:
     return target
 
 
+def unique_stem(stem: str, used: set[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3`` … when an earlier file of the run took it."""
+    unique, n = stem, 2
+    while unique in used:
+        unique, n = f"{stem}-{n}", n + 1
+    used.add(unique)
+    return unique
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Replace ``target`` by ``data`` so that no moment shows a partial file.
 
