@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import resolve_path
-from .model import Document, iter_fields
+from .model import Check, Document, iter_fields
 
 PERSON_STATUSES = {"corrected", "confirmed"}
 
@@ -141,7 +141,7 @@ def score(document: Document, options: ConfidenceOptions | None = None) -> Docum
     options = options or ConfidenceOptions()
     calibrations = load_calibrations(options.calibration)
     page_sources = document.document.page_sources
-    in_failed_check = {path for check in document.checks if not check.passed for path in check.fields}
+    in_failed_check = failed_paths(document.checks)
     for path, field in iter_fields(document):
         if field.status in PERSON_STATUSES:
             continue
@@ -153,6 +153,35 @@ def score(document: Document, options: ConfidenceOptions | None = None) -> Docum
         needs_person = field.value is not None and (confidence < options.review_threshold or path in in_failed_check)
         field.status = "review" if needs_person else "auto"
     return document
+
+
+def failed_paths(checks: Iterable[Check]) -> set[str]:
+    """Paths named by a failed check that sends them to a person (a ``note``,
+    a difference within rounding, sends nothing: the contract)."""
+    return {path for check in checks if not check.passed and check.severity != "note" for path in check.fields}
+
+
+def settle(document: Document, before: set[str], options: ConfidenceOptions | None = None) -> list[str]:
+    """Statuses once the checks of a scored document changed (a person's
+    correction, a neighbouring year's report): a field newly named by a failed
+    check keeps ``failed_check_factor`` of its confidence and waits for a
+    person; one no longer named gets its confidence back, and leaves the queue
+    when that clears the threshold.  ``before``: ``failed_paths`` of the old
+    checks.  A person's fields keep their status.  Returns the paths whose
+    status changed."""
+    options = options or ConfidenceOptions()
+    after = failed_paths(document.checks)
+    changed = []
+    for path, field in iter_fields(document):
+        if field.status in PERSON_STATUSES or field.value is None or (path in after) == (path in before):
+            continue
+        factor = options.failed_check_factor if path in after else 1 / options.failed_check_factor
+        field.confidence = round(min(1.0, field.confidence * factor), 4)
+        status = "review" if path in after or field.confidence < options.review_threshold else "auto"
+        if status != field.status:
+            field.status = status
+            changed.append(path)
+    return changed
 
 
 def _pool_adjacent_violators(values: list[float], weights: list[float]) -> list[float]:

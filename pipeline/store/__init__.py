@@ -6,6 +6,6 @@
     frames = data_frames(store.entries())   # pipeline.export
 """
 
-from pipeline.store.store import Store, StoreError
+from pipeline.store.store import Corrected, StaleEdit, Store, StoreError
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["Corrected", "StaleEdit", "Store", "StoreError"]

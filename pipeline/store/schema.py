@@ -84,6 +84,8 @@ class FieldRow(Base):
     __table_args__ = (
         UniqueConstraint("doc_id", "path", name="uq_field_path"),
         Index("ix_fields_status", "status"),
+        Index("ix_fields_queue", "status", "in_failed_check", "confidence"),
+        Index("ix_fields_spot_check", "spot_check"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -95,6 +97,12 @@ class FieldRow(Base):
     bbox: Mapped[list | None] = mapped_column(JSON)
     source: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12))
+    # Raised on every change of value or status: the review app's optimistic lock.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Named by a failed check (not a note): first in the queue.
+    in_failed_check: Mapped[bool] = mapped_column(default=False)
+    # An ``auto`` field drawn for a person's spot check (None: not drawn yet; review/sampling.py).
+    spot_check: Mapped[bool | None] = mapped_column()
 
 
 class StatementRecordRow(Base):
@@ -141,3 +149,54 @@ class CorrectionRow(Base):
     who: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime)
     why: Mapped[str | None] = mapped_column(Text)
+    # review (the web app), labelstudio (an imported annotation), api (Store.correct from code)
+    origin: Mapped[str] = mapped_column(String(16), default="api")
+    # The field was an ``auto`` one drawn as a spot check: its answer measures the machine's error rate.
+    spot_check: Mapped[bool] = mapped_column(default=False)
+
+
+class UserRow(Base):
+    """A person of the review app: a reviewer, or an admin who also manages users and re-opens items."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(12))  # admin | reviewer
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, with its salt and parameters
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SessionRow(Base):
+    """A logged-in browser.  The cookie holds a random token; only its sha256 is stored."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    skipped: Mapped[list] = mapped_column(JSON, default=list)  # field ids skipped in this session
+
+
+class LoginFailureRow(Base):
+    """A failed login, for the rate limit (by name and by client address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LeaseRow(Base):
+    """A queue item held by one reviewer until ``expires_at``: nobody else is given it meanwhile."""
+
+    __tablename__ = "leases"
+
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)

@@ -11,27 +11,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pipeline.model import Document, DocumentInfo, Field, iter_fields
-from pipeline.stages import printable_path
+from pipeline import checks
+from pipeline.confidence import ConfidenceOptions, failed_paths, settle
+from pipeline.model import Document, iter_fields
 from pipeline.store import archive
-from pipeline.store.schema import (
-    CheckRow,
-    CorrectionRow,
-    DocumentPathRow,
-    DocumentRow,
-    FieldRow,
-    PageRow,
-    RunRow,
-    StatementRecordRow,
+from pipeline.store.rows import (
+    add_paths,
+    apply_corrections,
+    corrections_of,
+    document_of,
+    json_text,
+    now,
+    paths_of,
+    write_checks,
+    write_children,
+    write_fields,
 )
+from pipeline.store.schema import CorrectionRow, DocumentRow, FieldRow, RunRow
 from pipeline.store.values import corrected_value
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -41,12 +45,34 @@ class StoreError(ValueError):
     """The store cannot be opened or does not hold what was asked for."""
 
 
+class StaleEdit(StoreError):
+    """A correction made to a version of the field that is no longer the stored one."""
+
+
+@dataclass
+class Corrected:
+    """What a correction did: the field's new version, and the fields its
+    document's checks moved into or out of the queue."""
+
+    version: int
+    left_queue: list[str] = field(default_factory=list)
+    joined_queue: list[str] = field(default_factory=list)
+
+
+
 class Store:
     """A database of read documents (see the module's doc)."""
 
-    def __init__(self, url: str = "sqlite:///archive.db", rules_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        url: str = "sqlite:///archive.db",
+        rules_dir: str | Path | None = None,
+        confidence: ConfidenceOptions | None = None,
+    ) -> None:
         self.url = url
+        self.rules_dir = rules_dir
         self.rules = archive.archive_rules(rules_dir)
+        self.confidence = confidence or _default_confidence()
         try:
             self.engine = _engine(url)
             self.migrate()
@@ -77,7 +103,7 @@ class Store:
 
     def start_run(self, command: str) -> int:
         with Session(self.engine) as session, session.begin():
-            run = RunRow(started_at=_now(), command=command, counts={})
+            run = RunRow(started_at=now(), command=command, counts={})
             session.add(run)
             session.flush()
             return run.id
@@ -86,7 +112,7 @@ class Store:
         with Session(self.engine) as session, session.begin():
             run = session.get(RunRow, run_id)
             if run is not None:
-                run.finished_at, run.counts = _now(), counts
+                run.finished_at, run.counts = now(), counts
 
     def add(
         self,
@@ -101,59 +127,95 @@ class Store:
         neighbouring years are made again."""
         doc_id = document.document.doc_id
         with Session(self.engine) as session, session.begin():
-            _apply_corrections(document, _corrections(session, doc_id))
+            apply_corrections(document, corrections_of(session, doc_id))
             document.checks = archive.without_archive_checks(document.checks)
-            row = session.get(DocumentRow, doc_id) or DocumentRow(doc_id=doc_id, added_at=_now())
+            row = session.get(DocumentRow, doc_id) or DocumentRow(doc_id=doc_id, added_at=now())
             _describe(row, document, self.rules, run_id, seconds)
             session.add(row)
             session.flush()
-            _add_paths(session, doc_id, [document.document.file, *paths])
-            _write_children(session, document)
+            add_paths(session, doc_id, [document.document.file, *paths])
+            write_children(session, document)
             self._refresh_archive(session, row)
 
     def add_failure(self, doc_id: str, paths: Iterable[str], reason: str, run_id: int | None = None) -> None:
         """Record a file that could not be read at all, with the reason."""
         with Session(self.engine) as session, session.begin():
-            row = session.get(DocumentRow, doc_id) or DocumentRow(doc_id=doc_id, added_at=_now(), pages=0)
+            row = session.get(DocumentRow, doc_id) or DocumentRow(doc_id=doc_id, added_at=now(), pages=0)
             row.status, row.error, row.run_id, row.timings = "failed", reason, run_id, {}
             session.add(row)
             session.flush()
-            _add_paths(session, doc_id, paths)
+            add_paths(session, doc_id, paths)
 
     def add_paths(self, doc_id: str, paths: Iterable[str]) -> None:
         """Record more names under which a stored document was seen."""
         with Session(self.engine) as session, session.begin():
-            _add_paths(session, doc_id, paths)
+            add_paths(session, doc_id, paths)
 
     def correct(
-        self, doc_id: str, path: str, value: Any, who: str, why: str | None = None, status: str = "corrected"
-    ) -> None:
-        """A person's word on one field: a new value (``corrected``) or the
-        same one accepted (``confirmed``)."""
-        if status not in ("corrected", "confirmed"):
-            raise StoreError(f"a correction's status is 'corrected' or 'confirmed', not {status!r}")
+        self,
+        doc_id: str,
+        path: str,
+        value: Any,
+        who: str,
+        why: str | None = None,
+        status: str = "corrected",
+        *,
+        version: int | None = None,
+        origin: str = "api",
+    ) -> Corrected:
+        """A person's word on one field: a new value (``corrected``), the same
+        one accepted (``confirmed``), or the field sent back to the queue
+        (``review``: an admin re-opens it).  The document's checks run again,
+        so the fields a failed check held leave the queue once the arithmetic
+        holds.  ``version``: the field's version the person saw; a newer one
+        in the store raises StaleEdit instead of overwriting it."""
+        if status not in ("corrected", "confirmed", "review"):
+            raise StoreError(f"a correction's status is 'corrected', 'confirmed' or 'review', not {status!r}")
         with Session(self.engine) as session, session.begin():
             row = session.get(DocumentRow, doc_id, with_for_update=True)  # no lost update beside the batch
             if row is None or row.payload is None:
                 raise StoreError(f"{doc_id}: no such document in the store")
             document = Document.model_validate_json(row.payload)
             field = dict(iter_fields(document)).get(path)
-            if field is None:
+            stored = session.scalars(select(FieldRow).where(FieldRow.doc_id == doc_id, FieldRow.path == path)).first()
+            if field is None or stored is None:
                 raise StoreError(f"{doc_id}: no field {path!r}")
+            if version is not None and version != stored.version:
+                raise StaleEdit(_stale_message(session, stored, version))
             try:
-                new_value = field.value if status == "confirmed" else corrected_value(field.value, value)
+                new_value = corrected_value(field.value, value) if status == "corrected" else field.value
             except ValueError as exc:
                 raise StoreError(f"{doc_id}: {path}: {exc}") from None
+            if status == "corrected" and new_value == field.value:
+                status = "confirmed"  # the person typed what the machine read
             session.add(
                 CorrectionRow(
-                    doc_id=doc_id, path=path, old_value=_json(field.value), new_value=_json(new_value),
-                    status=status, who=who, at=_now(), why=why,
+                    doc_id=doc_id, path=path, old_value=json_text(field.value), new_value=json_text(new_value),
+                    status=status, who=who, at=now(), why=why, origin=origin,
+                    spot_check=bool(stored.spot_check) and stored.status == "auto",
                 )
             )  # fmt: skip
             field.value, field.status = new_value, status
+            queued_before = {p for p, f in iter_fields(document) if f.status == "review"}
+            self._check_again(document)
             row.payload = document.model_dump_json(by_alias=True)
-            stored = session.scalars(select(FieldRow).where(FieldRow.doc_id == doc_id, FieldRow.path == path)).one()
-            stored.value, stored.status = _json(new_value), status
+            write_checks(session, document)
+            rows = write_fields(session, document)
+            self._refresh_archive(session, row)
+            queued_after = {p for p, f in iter_fields(document) if f.status == "review"}
+            return Corrected(
+                version=rows[path].version,
+                left_queue=sorted(queued_before - queued_after - {path}),
+                joined_queue=sorted(queued_after - queued_before - {path}),
+            )
+
+    def _check_again(self, document: Document) -> None:
+        """The document's own checks on its values as they now are; its
+        archive checks stay until ``_refresh_archive`` makes them again."""
+        before = failed_paths(document.checks)
+        kept = [c for c in document.checks if (c.id or "").startswith(archive.ARCHIVE_PREFIX)]
+        document.checks = checks.run(document, self.rules_dir) + kept
+        settle(document, before, self.confidence)
 
     # -- reading -----------------------------------------------------------
 
@@ -170,7 +232,7 @@ class Store:
     def paths(self, doc_id: str) -> list[str]:
         """Every name the document's file was seen under, first seen first."""
         with Session(self.engine) as session:
-            return self._paths(session, doc_id)
+            return paths_of(session, doc_id)
 
     def document(self, doc_id: str) -> Document:
         """The stored document with the corrections applied."""
@@ -178,7 +240,7 @@ class Store:
             row = session.get(DocumentRow, doc_id)
             if row is None:
                 raise StoreError(f"{doc_id}: no such document in the store")
-            return _document_of(row, self._paths(session, doc_id))
+            return document_of(row, paths_of(session, doc_id))
 
     def entries(self, include_unreviewed: bool = False) -> Iterator[tuple[Document, dict[str, Any], dict[str, Any]]]:
         """(document, machine values of corrected fields, extra facts) of
@@ -192,20 +254,16 @@ class Store:
                 if not include_unreviewed and (row.status == "failed" or row.doc_id in waiting):
                     session.expunge(row)
                     continue
-                paths = self._paths(session, row.doc_id)
+                paths = paths_of(session, row.doc_id)
                 machine = {
                     correction.path: json.loads(correction.old_value) if correction.old_value else None
-                    for correction in reversed(_corrections(session, row.doc_id))
+                    for correction in reversed(corrections_of(session, row.doc_id))
+                    if correction.status != "review"
                 }
                 extra = {"paths": "; ".join(paths), "status": row.status, "error": row.error}
-                document = _document_of(row, paths)
+                document = document_of(row, paths)
                 session.expunge_all()
                 yield document, machine, extra
-
-    @staticmethod
-    def _paths(session: Session, doc_id: str) -> list[str]:
-        query = select(DocumentPathRow.path).where(DocumentPathRow.doc_id == doc_id).order_by(DocumentPathRow.id)
-        return list(session.scalars(query))
 
     # -- archive checks ----------------------------------------------------
 
@@ -233,20 +291,22 @@ class Store:
 
     def _rewrite_archive_checks(self, session: Session, row: DocumentRow) -> None:
         document = Document.model_validate_json(row.payload)
-        checks = archive.without_archive_checks(document.checks)
+        found = archive.without_archive_checks(document.checks)
         for other in self._neighbours(session, row):
             session.refresh(other, with_for_update=True)
             neighbour = Document.model_validate_json(other.payload)
             if other.fiscal_year == row.fiscal_year - 1:
-                checks += archive.year_over_year(document, neighbour, self.rules)[0]
+                found += archive.year_over_year(document, neighbour, self.rules)[0]
             else:
-                checks += archive.year_over_year(neighbour, document, self.rules)[1]
-        if checks == document.checks:
+                found += archive.year_over_year(neighbour, document, self.rules)[1]
+        if found == document.checks:
             return
-        document.checks = checks
-        _queue_failed(document)
+        before = failed_paths(document.checks)
+        document.checks = found
+        settle(document, before, self.confidence)
         row.payload = document.model_dump_json(by_alias=True)
-        _write_children(session, document)
+        write_checks(session, document)
+        write_fields(session, document)
 
 
 def _engine(url: str) -> Engine:
@@ -285,93 +345,23 @@ def _describe(row: DocumentRow, document: Document, rules, run_id: int | None, s
     row.payload = document.model_dump_json(by_alias=True)
 
 
-def _write_children(session: Session, document: Document) -> None:
-    """Pages, fields, statements and checks of a document, replacing what was there."""
-    doc_id = document.document.doc_id
-    for table in (PageRow, FieldRow, StatementRecordRow, CheckRow):
-        session.execute(delete(table).where(table.doc_id == doc_id))
-    info = document.document
-    errors = {error.page: f"{error.stage}: {error.message}" for error in document.page_errors}
-    for number, source in enumerate(info.page_sources, start=1):
-        size = info.page_sizes[number - 1] if number <= len(info.page_sizes) else [None, None]
-        notes = [note.model_dump() for note in info.page_notes if note.page == number]
-        session.add(PageRow(doc_id=doc_id, number=number, source=source, width=size[0], height=size[1],
-                            notes=notes, error=errors.get(number)))  # fmt: skip
-    session.add_all(
-        FieldRow(doc_id=doc_id, path=path, value=_json(field.value), confidence=field.confidence, page=field.page,
-                 bbox=field.bbox, source=field.source, status=field.status)
-        for path, field in iter_fields(document)
-    )  # fmt: skip
-    session.add_all(
-        StatementRecordRow(doc_id=doc_id, position=i, form=s.form, title=s.title.value, pages=s.pages, unit=s.unit,
-                           empty=s.empty, rows=len(s.rows))
-        for i, s in enumerate(document.statements)
-    )  # fmt: skip
-    session.add_all(
-        CheckRow(doc_id=doc_id, position=i, check_id=c.id, rule=c.rule, passed=c.passed, severity=c.severity,
-                 message=c.message, fields=c.fields, pages=c.pages)
-        for i, c in enumerate(document.checks)
-    )  # fmt: skip
+def _stale_message(session: Session, stored: FieldRow, seen: int) -> str:
+    last = session.scalars(
+        select(CorrectionRow)
+        .where(CorrectionRow.doc_id == stored.doc_id, CorrectionRow.path == stored.path)
+        .order_by(CorrectionRow.id.desc())
+    ).first()
+    by = f" by {last.who} at {last.at:%Y-%m-%d %H:%M:%S} UTC ({last.status})" if last else ""
+    return (
+        f"{stored.path} was changed{by} after you opened it (version {seen}, now {stored.version}); "
+        "reload it to see the value it has now"
+    )
 
 
-def _add_paths(session: Session, doc_id: str, paths: Iterable[str]) -> None:
-    """New names of a document, as printed (a name that is not UTF-8 is stored escaped, as the lines show it)."""
-    known = set(session.scalars(select(DocumentPathRow.path).where(DocumentPathRow.doc_id == doc_id)))
-    for path in dict.fromkeys(printable_path(p) for p in paths if p):
-        if path not in known:
-            session.add(DocumentPathRow(doc_id=doc_id, path=path))
+def _default_confidence() -> ConfidenceOptions:
+    from pipeline.config import load_config, options_for
 
-
-def _corrections(session: Session, doc_id: str) -> list[CorrectionRow]:
-    query = select(CorrectionRow).where(CorrectionRow.doc_id == doc_id).order_by(CorrectionRow.id)
-    return list(session.scalars(query))
-
-
-def _apply_corrections(document: Document, corrections: list[CorrectionRow]) -> None:
-    """A person's word on a field holds for a new reading that read what the
-    person saw; where the machine now reads something else at that path (the
-    file's lines came out in another order, the reading improved), the field
-    goes back to the queue instead of taking a correction meant for another value."""
-    fields = dict(iter_fields(document))
-    chains: dict[str, list[CorrectionRow]] = {}
-    for correction in corrections:
-        chains.setdefault(correction.path, []).append(correction)
-    for path, chain in chains.items():
-        field = fields.get(path)
-        if field is None:
-            continue
-        if _json(field.value) != chain[0].old_value:
-            field.status = "review"
-            continue
-        field.value = json.loads(chain[-1].new_value) if chain[-1].new_value else None
-        field.status = chain[-1].status
-
-
-def _queue_failed(document: Document) -> None:
-    """Fields named by a failed check (not a note) wait for a person."""
-    fields: dict[str, Field] = dict(iter_fields(document))
-    for check in document.checks:
-        if check.passed or check.severity == "note":
-            continue
-        for path in check.fields:
-            if path in fields and fields[path].status == "auto":
-                fields[path].status = "review"
-
-
-def _document_of(row: DocumentRow, paths: list[str]) -> Document:
-    if row.payload is not None:
-        return Document.model_validate_json(row.payload)
-    # A file that could not be read: a document of no pages that says so.
-    info = DocumentInfo(doc_id=row.doc_id, file=paths[0] if paths else "", pages=0, page_sources=[])
-    return Document(document=info)
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return options_for(ConfidenceOptions, load_config(), "confidence")
 
 
 def _first_line(error: BaseException) -> str:
