@@ -35,6 +35,7 @@ from pipeline.outcome import (
     worst,
 )
 from pipeline.progress import Bar, PageProgress, say
+from pipeline.review.cli import add_review_commands
 from pipeline.stages import printable_path
 
 
@@ -184,4 +185,5 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("truth", help="folder of NAME.truth.json files")
     score.set_defaults(command=evaluate_command)
     add_store_commands(commands)
+    add_review_commands(commands)
     return parser

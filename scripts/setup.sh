@@ -15,8 +15,9 @@ APT_PACKAGES=(
   fonts-cwtex-fs fonts-wqy-zenhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim
 )
 
-# The tests run the store against a real PostgreSQL server (tests/postgres.py).
-[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql)
+# The tests run the store against a real PostgreSQL server (tests/postgres.py)
+# and the review app in Debian's chromium, driven by Playwright (tests/browser.py).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(postgresql chromium)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
