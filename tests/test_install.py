@@ -82,3 +82,16 @@ def test_the_installed_package_migrates_a_store_and_exports_it(installed: Path, 
     )  # fmt: skip
     assert export.returncode == 0, export.stderr
     assert (tmp_path / "tables" / "figures.csv").read_text(encoding="utf-8-sig").count("\n") == 73
+
+
+def test_the_review_app_serves_its_pages_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
+    """Its templates and static files travel inside the wheel."""
+    probe = (
+        "from fastapi.testclient import TestClient; from pipeline.review import create_app; "
+        "c = TestClient(create_app('sqlite:///archive.db')); "
+        "print(c.get('/login').status_code, c.get('/static/queue.js').status_code)"
+    )
+    result = _run(installed, sys.executable, "-c", probe, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "200"]
+    assert (installed / "pipeline" / "review" / "templates" / "queue.html").is_file()

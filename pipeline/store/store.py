@@ -23,6 +23,7 @@ from pipeline import checks
 from pipeline.confidence import ConfidenceOptions, failed_paths, settle
 from pipeline.model import Document, iter_fields
 from pipeline.store import archive
+from pipeline.store.neighbours import refresh_archive_checks
 from pipeline.store.rows import (
     add_paths,
     apply_corrections,
@@ -135,7 +136,7 @@ class Store:
             session.flush()
             add_paths(session, doc_id, [document.document.file, *paths])
             write_children(session, document)
-            self._refresh_archive(session, row)
+            refresh_archive_checks(session, row, self.rules, self.confidence)
 
     def add_failure(self, doc_id: str, paths: Iterable[str], reason: str, run_id: int | None = None) -> None:
         """Record a file that could not be read at all, with the reason."""
@@ -201,7 +202,7 @@ class Store:
             row.payload = document.model_dump_json(by_alias=True)
             write_checks(session, document)
             rows = write_fields(session, document)
-            self._refresh_archive(session, row)
+            refresh_archive_checks(session, row, self.rules, self.confidence)
             queued_after = {p for p, f in iter_fields(document) if f.status == "review"}
             return Corrected(
                 version=rows[path].version,
@@ -211,7 +212,7 @@ class Store:
 
     def _check_again(self, document: Document) -> None:
         """The document's own checks on its values as they now are; its
-        archive checks stay until ``_refresh_archive`` makes them again."""
+        archive checks stay until ``refresh_archive_checks`` makes them again."""
         before = failed_paths(document.checks)
         kept = [c for c in document.checks if (c.id or "").startswith(archive.ARCHIVE_PREFIX)]
         document.checks = checks.run(document, self.rules_dir) + kept
@@ -264,49 +265,6 @@ class Store:
                 document = document_of(row, paths)
                 session.expunge_all()
                 yield document, machine, extra
-
-    # -- archive checks ----------------------------------------------------
-
-    def _refresh_archive(self, session: Session, row: DocumentRow) -> None:
-        """Make the year-over-year checks of ``row`` and of its department's
-        reports one year before and after it."""
-        touched = [row, *self._neighbours(session, row)]
-        for each in touched:
-            self._rewrite_archive_checks(session, each)
-
-    def _neighbours(self, session: Session, row: DocumentRow) -> list[DocumentRow]:
-        if row.fiscal_year is None or not row.department_key:
-            return []
-        query = select(DocumentRow).where(
-            DocumentRow.fiscal_year.in_([row.fiscal_year - 1, row.fiscal_year + 1]),
-            DocumentRow.payload.is_not(None),
-            DocumentRow.doc_id != row.doc_id,
-            DocumentRow.kind == row.kind,  # a final account against a final account
-        )
-        return [
-            other
-            for other in session.scalars(query)
-            if archive.same_department(row.department_key, other.department_key, self.rules)
-        ]
-
-    def _rewrite_archive_checks(self, session: Session, row: DocumentRow) -> None:
-        document = Document.model_validate_json(row.payload)
-        found = archive.without_archive_checks(document.checks)
-        for other in self._neighbours(session, row):
-            session.refresh(other, with_for_update=True)
-            neighbour = Document.model_validate_json(other.payload)
-            if other.fiscal_year == row.fiscal_year - 1:
-                found += archive.year_over_year(document, neighbour, self.rules)[0]
-            else:
-                found += archive.year_over_year(neighbour, document, self.rules)[1]
-        if found == document.checks:
-            return
-        before = failed_paths(document.checks)
-        document.checks = found
-        settle(document, before, self.confidence)
-        row.payload = document.model_dump_json(by_alias=True)
-        write_checks(session, document)
-        write_fields(session, document)
 
 
 def _engine(url: str) -> Engine:

@@ -13,6 +13,8 @@ function placeBoxes(data) {
   }
   for (const figure of document.querySelectorAll("figure.page")) {
     const width = Number(figure.dataset.width), height = Number(figure.dataset.height);
+    // The page keeps its shape before its image loads, so a jump lands on the box.
+    figure.querySelector("img").style.aspectRatio = `${width} / ${height}`;
     for (const field of byPage.get(Number(figure.dataset.number)) || []) {
       const [x0, y0, x1, y1] = field.bbox;
       const box = element("a", undefined, `box status-${field.status}` + (field.queued ? " queued" : ""));
