@@ -12,6 +12,17 @@ rate; ``labelstudio`` exports and imports Label Studio OCR tasks;
 ``documents`` gives the document view and the audit trail.
 """
 
-from pipeline.review.app import create_app
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # FastAPI is imported when the app is made, not by every command of the CLI.
+    if name == "create_app":
+        from pipeline.review.app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'pipeline.review' has no attribute {name!r}")

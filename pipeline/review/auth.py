@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,8 +29,6 @@ ROLES = ("admin", "reviewer")
 MIN_PASSWORD = 8
 CLIENT_SHARE = 4  # failed logins allowed from one address, in multiples of those allowed for one name
 _HASHER = PasswordHasher()
-# Verified against when the name is unknown, so that a wrong name costs the same time as a wrong password.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class UserError(ValueError):
@@ -111,7 +110,7 @@ def log_in(engine: Engine, name: str, password: str, client: str, options: Revie
                 retry_after=options.login_window_seconds,
             )
         user = session.scalars(select(UserRow).where(UserRow.name == name)).first()
-        matches = _password_matches(user.password_hash if user else _DUMMY_HASH, password)
+        matches = _password_matches(user.password_hash if user else _dummy_hash(), password)
         account = (user.id, user.name, user.role) if matches and user and user.active else None
         if account is None:
             session.add(LoginFailureRow(name=name, client=client, at=now()))  # committed; refused below
@@ -158,6 +157,12 @@ def remember_skip(engine: Engine, reviewer: Reviewer, field_id: int) -> None:
 
 def tokens_match(expected: str, given: str | None) -> bool:
     return bool(given) and secrets.compare_digest(expected.encode(), given.encode())
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so that a wrong name costs the time a wrong password does."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
