@@ -54,7 +54,7 @@ def build_store(folder: Path, reports: int, scanned: int) -> Store:
     url = f"sqlite:///{folder / 'archive.db'}"
     run_batch(inputs, url, workers=2)
     store = Store(url)
-    auth.add_user(store.engine, "bench", "reviewer", PASSWORD)
+    auth.add_user(store.writer, "bench", "reviewer", PASSWORD)
     return store
 
 

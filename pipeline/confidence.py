@@ -161,19 +161,23 @@ def failed_paths(checks: Iterable[Check]) -> set[str]:
     return {path for check in checks if not check.passed and check.severity != "note" for path in check.fields}
 
 
-def settle(document: Document, before: set[str], options: ConfidenceOptions | None = None) -> list[str]:
+def settle(
+    document: Document, before: set[str], options: ConfidenceOptions | None = None, keep: Iterable[str] = ()
+) -> list[str]:
     """Statuses once the checks of a scored document changed (a person's
     correction, a neighbouring year's report): a field newly named by a failed
     check keeps ``failed_check_factor`` of its confidence and waits for a
     person; one no longer named gets its confidence back, and leaves the queue
     when that clears the threshold.  ``before``: ``failed_paths`` of the old
-    checks.  A person's fields keep their status.  Returns the paths whose
-    status changed."""
+    checks.  A person's fields keep their status, and so do those of ``keep``
+    (a person had a word on them: re-opened, or read again otherwise).
+    Returns the paths whose status changed."""
     options = options or ConfidenceOptions()
     after = failed_paths(document.checks)
+    moved = (before ^ after) - set(keep)
     changed = []
     for path, field in iter_fields(document):
-        if field.status in PERSON_STATUSES or field.value is None or (path in after) == (path in before):
+        if path not in moved or field.status in PERSON_STATUSES or field.value is None:
             continue
         factor = options.failed_check_factor if path in after else 1 / options.failed_check_factor
         field.confidence = round(min(1.0, field.confidence * factor), 4)

@@ -15,7 +15,11 @@ from pipeline.store import Store
 
 REPORT = Path(__file__).resolve().parents[1] / "scans" / "synthetic-0003-born-digital.pdf"
 PASSWORD = "correct horse battery"
-SCRIPT_NAME = "<script>document.title='owned'</script>基本公共卫生服务项目"
+# Both ways a value could run as a page's code: a script element, and an image's error handler.
+SCRIPT_NAME = (
+    "<script>document.title='owned'</script>"
+    '<img src=x onerror="document.body.dataset.owned=1">基本公共卫生服务项目'
+)
 MISREAD, RIGHT = "7.18", "1.78"  # figures.procurement_goods, as misread and as printed
 PROCUREMENT = [f"figures.procurement_{key}" for key in ("total", "goods", "works", "services")]
 
@@ -36,9 +40,9 @@ def misread_report(pipeline) -> Document:
 def review_store(url: str, document: Document) -> Store:
     store = Store(url)
     store.add(document.model_copy(deep=True), paths=[str(REPORT)])
-    auth.add_user(store.engine, "li", "reviewer", PASSWORD)
-    auth.add_user(store.engine, "wang", "reviewer", PASSWORD)
-    auth.add_user(store.engine, "admin", "admin", PASSWORD)
+    auth.add_user(store.writer, "li", "reviewer", PASSWORD)
+    auth.add_user(store.writer, "wang", "reviewer", PASSWORD)
+    auth.add_user(store.writer, "admin", "admin", PASSWORD)
     return store
 
 

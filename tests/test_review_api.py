@@ -5,6 +5,7 @@ optimistic locking, audit, spot checks, and the security of every route."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -12,9 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pipeline.model import Document, iter_fields
-from pipeline.review import create_app
+from pipeline.review import auth, create_app
 from pipeline.review.options import ReviewOptions
 from pipeline.review.sampling import wilson_interval
+from pipeline.store import Store
 from tests.review import (
     MISREAD,
     PASSWORD,
@@ -279,6 +281,7 @@ def test_untrusted_text_is_escaped_and_scripts_are_not_allowed_inline(store) -> 
     page = client.get(f"/documents/{doc_id}")
     assert page.status_code == 200
     assert SCRIPT_NAME not in page.text and "&lt;script&gt;document.title" in page.text
+    assert "<img src=x" not in page.text and "&lt;img src=x onerror=" in page.text
     policy = page.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "default-src 'none'" in policy
     assert page.headers["x-content-type-options"] == "nosniff"
@@ -300,7 +303,8 @@ def test_no_path_from_a_request_reaches_the_file_system(store, tmp_path: Path) -
         f"/documents/{doc_id}/pages/9999.png",
         f"/documents/{doc_id}/pages/..%2F..%2Fetc%2Fpasswd.png",
         "/static/..%2F..%2Fstore%2Fstore.py",
-        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+        "/static/%2e%2e%2fapp.py",
         "/api/fields/99999/crop.png",
     ):
         response = client.get(url)
@@ -329,3 +333,68 @@ def test_export_uses_the_persons_values(store, tmp_path: Path) -> None:
     [written] = tmp_path.glob("*.json")
     figures = {figure["key"]: figure for figure in json.loads(written.read_text(encoding="utf-8"))["figures"]}
     assert (figures["procurement_goods"]["value"], figures["procurement_goods"]["status"]) == (RIGHT, "corrected")
+
+
+def test_an_answered_field_is_changed_only_by_an_admin_and_every_answer_names_its_version(store) -> None:
+    li, li_headers = _signed_in(store)
+    item = _by_path(li, "figures.procurement_total")
+    assert li.post(f"/api/fields/{item['id']}", json={"action": "confirm"}, headers=li_headers).status_code == 422
+    assert _answer(li, li_headers, item, "confirm").status_code == 200
+    answered = li.get(f"/api/fields/{item['id']}").json()
+    again = _answer(li, li_headers, answered, "correct", "5.40")
+    assert again.status_code == 409 and "only an admin" in again.json()["error"]
+    admin, admin_headers = _signed_in(store, "admin")
+    assert _answer(admin, admin_headers, answered, "correct", "5.40").status_code == 200
+
+
+def test_answers_at_the_same_moment_are_all_taken(store) -> None:
+    """Two reviewers answering fields of one document at once (SQLite: each
+    write waits for the other's lock; PostgreSQL: row locks)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    li, li_headers = _signed_in(store)
+    wang, wang_headers = _signed_in(store, "wang")
+    items = [_by_path(li, path) for path in PROCUREMENT]
+    pairs = [(li, li_headers, items[0]), (wang, wang_headers, items[1]),
+             (li, li_headers, items[2]), (wang, wang_headers, items[3])]  # fmt: skip
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda pair: _answer(*pair, "confirm"), pairs))
+    assert [answer.status_code for answer in answers] == [200] * 4, [answer.text for answer in answers]
+    statuses = {path: field.status for path, field in iter_fields(store.document(items[0]["doc_id"]))}
+    assert all(statuses[path] == "confirmed" for path in PROCUREMENT)
+
+
+def test_parallel_guesses_get_no_more_tries_than_the_limit(store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = _client(store, login_attempts=3)
+    forms = [client.get("/login") for _ in range(10)]
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1) for form in forms]
+
+    def guess(token: str) -> int:
+        guesser = _client(store, login_attempts=3)
+        guesser.cookies.set("budgetdoc_login", token)
+        data = {"username": "admin", "password": "not the password", "csrf_token": token}
+        return guesser.post("/login", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(10) as pool:
+        codes = list(pool.map(guess, tokens))
+    assert codes.count(401) <= 3 and codes.count(429) >= 7, codes
+
+
+def test_a_store_from_before_the_review_app_puts_failed_checks_first(store_url: str, report: Document) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from pipeline.store.store import MIGRATIONS
+
+    with review_store(store_url, report) as old:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with old.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+    with Store(store_url) as upgraded:  # opening a store migrates it to the newest revision
+        auth.add_user(upgraded.writer, "li", "reviewer", PASSWORD)
+        client, _ = _signed_in(upgraded)
+        assert {item["path"] for item in _items(client) if item["in_failed_check"]} == set(PROCUREMENT)

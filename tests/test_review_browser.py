@@ -70,7 +70,8 @@ def test_a_reviewer_clears_a_failed_check_with_the_keyboard_only(browser, app_ur
 
     _showing(page, "performance[1].name")  # a script in a 项目名称 is shown as text, never run
     assert page.inner_text("#value") == SCRIPT_NAME
-    assert page.title() != "owned"
+    assert page.title() != "owned" and page.evaluate("() => document.body.dataset.owned") is None
+    assert page.locator("#item img").count() == 1  # the crop only: the value made no element
     page.keyboard.press("?")
     assert page.is_visible("#help")
     page.keyboard.press("?")

@@ -17,7 +17,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -94,31 +94,41 @@ def users(engine: Engine) -> list[UserRow]:
 
 
 def log_in(engine: Engine, name: str, password: str, client: str, options: ReviewOptions) -> tuple[str, Reviewer]:
-    """A new session's cookie token and its reviewer, or LoginRefused."""
+    """A new session's cookie token and its reviewer, or LoginRefused.
+
+    The attempt is recorded before it is counted or its password checked,
+    each in a committed transaction of its own: parallel guesses each count
+    the others, so no more than the limit get to a password check, and no
+    lock is held while argon2 works."""
     name, client = name.strip()[:80], client[:64]
     since = now() - timedelta(seconds=options.login_window_seconds)
     with Session(engine) as session, session.begin():
         session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < since))
+        attempt = LoginFailureRow(name=name, client=client, at=now())
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    with Session(engine) as session:
         by_name, by_client = (
             session.scalar(select(func.count()).where(column == value, LoginFailureRow.at >= since))
             for column, value in ((LoginFailureRow.name, name), (LoginFailureRow.client, client))
         )
-        # One address may be an office behind one gateway: it gets more tries than one name, not unlimited ones.
-        if by_name >= options.login_attempts or by_client >= CLIENT_SHARE * options.login_attempts:
-            raise LoginRefused(
-                f"too many failed logins; try again in {options.login_window_seconds // 60} minutes",
-                retry_after=options.login_window_seconds,
-            )
         user = session.scalars(select(UserRow).where(UserRow.name == name)).first()
-        matches = _password_matches(user.password_hash if user else _dummy_hash(), password)
-        account = (user.id, user.name, user.role) if matches and user and user.active else None
-        if account is None:
-            session.add(LoginFailureRow(name=name, client=client, at=now()))  # committed; refused below
-    if account is None:
-        raise LoginRefused("wrong name or password")
-    user_id, name, role = account
+        account = (user.id, user.name, user.role, user.password_hash, user.active) if user else None
+    # One address may be an office behind one gateway: it gets more tries than one name, not unlimited ones.
+    if by_name > options.login_attempts or by_client > CLIENT_SHARE * options.login_attempts:
+        raise LoginRefused(
+            f"too many failed logins; try again in {options.login_window_seconds // 60} minutes",
+            retry_after=options.login_window_seconds,
+        )
+    matches = _password_matches(account[3] if account else _dummy_hash(), password)
+    if not (matches and account and account[4]):
+        raise LoginRefused("wrong name or password")  # the attempt stays recorded: a failure
+    user_id, name, role = account[:3]
     with Session(engine) as session, session.begin():
-        session.execute(delete(LoginFailureRow).where(LoginFailureRow.name == name))
+        # A login that succeeds clears the name's failures, its own attempt among them.
+        session.execute(delete(LoginFailureRow).where(or_(LoginFailureRow.name == name,
+                                                          LoginFailureRow.id == attempt_id)))  # fmt: skip
         token = secrets.token_urlsafe(32)
         row = SessionRow(
             token_hash=_digest(token), user_id=user_id, csrf_token=secrets.token_urlsafe(32), created_at=now(),

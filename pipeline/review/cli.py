@@ -10,24 +10,46 @@ budgetdoc audit DOC_ID --db URL [--out audit.csv]
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.outcome import ExitCode
+
+if TYPE_CHECKING:
+    from pipeline.store import Store
 
 DEFAULT_DB = "sqlite:///archive.db"
 
 
-def review_command(args: argparse.Namespace) -> ExitCode:
+def _with_store(command: Callable[[argparse.Namespace, Store], ExitCode]) -> Callable[[argparse.Namespace], ExitCode]:
+    """The command run with the store of ``--db`` open; a store that cannot be opened is one error line."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> ExitCode:
+        from pipeline.store import Store, StoreError
+
+        try:
+            store = Store(args.db)
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return ExitCode.usage
+        with store:
+            return command(args, store)
+
+    return run
+
+
+@_with_store
+def review_command(args: argparse.Namespace, store: Store) -> ExitCode:
     import uvicorn
 
     from pipeline.review import create_app
     from pipeline.review.options import load_review_options
 
-    store = _store(args.db)
-    if store is None:
-        return ExitCode.usage
     app = create_app(store, load_review_options(args.config))
     print(f"review: {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
     # proxy_headers: behind a TLS proxy on this host, the scheme is https and the cookies are Secure.
@@ -35,50 +57,43 @@ def review_command(args: argparse.Namespace) -> ExitCode:
     return ExitCode.ok
 
 
-def users_command(args: argparse.Namespace) -> ExitCode:
+@_with_store
+def users_command(args: argparse.Namespace, store: Store) -> ExitCode:
     from pipeline.review import auth
 
-    store = _store(args.db)
-    if store is None:
+    if args.action == "list":
+        for user in auth.users(store.engine):
+            print(f"{user.name}\t{user.role}\t{'active' if user.active else 'inactive'}")
+        return ExitCode.ok
+    if not args.name:
+        print("error: users add: give the user's NAME", file=sys.stderr)
         return ExitCode.usage
-    with store:
-        if args.action == "list":
-            for user in auth.users(store.engine):
-                print(f"{user.name}\t{user.role}\t{'active' if user.active else 'inactive'}")
-            return ExitCode.ok
-        if not args.name:
-            print("error: users add: give the user's NAME", file=sys.stderr)
-            return ExitCode.usage
-        password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
-        try:
-            auth.add_user(store.engine, args.name, args.role, password)
-        except auth.UserError as exc:
-            print(f"error: users add: {exc}", file=sys.stderr)
-            return ExitCode.usage
+    password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
+    try:
+        auth.add_user(store.writer, args.name, args.role, password)
+    except auth.UserError as exc:
+        print(f"error: users add: {exc}", file=sys.stderr)
+        return ExitCode.usage
     print(f"added: {args.name} ({args.role})")
     return ExitCode.ok
 
 
-def labelstudio_command(args: argparse.Namespace) -> ExitCode:
+@_with_store
+def labelstudio_command(args: argparse.Namespace, store: Store) -> ExitCode:
     from pipeline.review import labelstudio
     from pipeline.review.images import PageImages
     from pipeline.review.options import load_review_options
     from pipeline.store import StoreError
 
-    store = _store(args.db)
-    if store is None:
+    if args.action == "export":
+        images = PageImages(store, load_review_options())
+        print(f"wrote: {labelstudio.export_tasks(store, images, Path(args.path), args.image_url)}")
+        return ExitCode.ok
+    try:
+        outcome = labelstudio.import_annotations(store, Path(args.path), args.who)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return ExitCode.usage
-    with store:
-        if args.action == "export":
-            path = labelstudio.export_tasks(store, PageImages(store, load_review_options()), Path(args.path),
-                                            args.image_url)  # fmt: skip
-            print(f"wrote: {path}")
-            return ExitCode.ok
-        try:
-            outcome = labelstudio.import_annotations(store, Path(args.path), args.who)
-        except StoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return ExitCode.usage
     for problem in outcome.problems:
         print(f"skipped: {problem}", file=sys.stderr)
     print(
@@ -88,35 +103,22 @@ def labelstudio_command(args: argparse.Namespace) -> ExitCode:
     return ExitCode.ok if not outcome.problems else ExitCode.partial
 
 
-def audit_command(args: argparse.Namespace) -> ExitCode:
+@_with_store
+def audit_command(args: argparse.Namespace, store: Store) -> ExitCode:
     from pipeline.review.documents import audit_csv, audit_trail
     from pipeline.review.queue import QueueError
 
-    store = _store(args.db)
-    if store is None:
+    try:
+        text = audit_csv(audit_trail(store, args.doc_id))
+    except QueueError as exc:
+        print(f"error: {args.doc_id}: {exc}", file=sys.stderr)
         return ExitCode.usage
-    with store:
-        try:
-            text = audit_csv(audit_trail(store, args.doc_id))
-        except QueueError as exc:
-            print(f"error: {args.doc_id}: {exc}", file=sys.stderr)
-            return ExitCode.usage
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8-sig")
         print(f"wrote: {args.out}")
     else:
         sys.stdout.write(text)
     return ExitCode.ok
-
-
-def _store(url: str):
-    from pipeline.store import Store, StoreError
-
-    try:
-        return Store(url)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
 
 
 def add_review_commands(commands) -> None:

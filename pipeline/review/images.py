@@ -41,7 +41,7 @@ class PageImages:
         self.context = options.crop_context
         self.capacity = options.cached_pages
         self._pages: OrderedDict[tuple[str, int], Image.Image] = OrderedDict()
-        self._files: dict[str, Path] = {}
+        self._files: dict[str, tuple[Path, tuple[int, int, int]]] = {}  # doc_id: (file, its signature when hashed)
         self._lock = threading.Lock()
 
     def page_png(self, doc_id: str, number: int) -> bytes:
@@ -84,14 +84,27 @@ class PageImages:
             if row is None or not 1 <= number <= row.pages:
                 raise ImageUnavailable(f"{doc_id}: no page {number}")
             names = paths_of(session, doc_id)
-        if doc_id in self._files:
-            return self._files[doc_id]
+        known = self._files.get(doc_id)
+        if known is not None and _signature(known[0]) == known[1]:
+            return known[0]  # the same file, unchanged since its bytes were hashed
         for name in names:
             path = Path(name)
-            if path.is_file() and _sha256(path) == doc_id:
-                self._files[doc_id] = path
+            if not path.is_file():
+                continue
+            signature = _signature(path)
+            if _sha256(path) == doc_id:
+                self._files[doc_id] = (path, signature)
                 return path
         raise ImageUnavailable(f"{doc_id}: its PDF is no longer at {', '.join(names) or 'any recorded path'}")
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file's bytes do (or it is replaced): its inode, size and modification time."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _sha256(path: Path) -> str:

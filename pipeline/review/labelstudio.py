@@ -13,9 +13,9 @@ Back: Label Studio's JSON export of those tasks.  For each task, the
 latest annotation that was not cancelled is taken; each ``textarea``
 result of a known region is the person's transcription: the machine's value
 again confirms the field, another value corrects it (typed and validated as
-in the app).  A field whose value changed in the store since the export
-is not overwritten: it is reported as stale.  Importing a file again
-changes nothing.
+in the app).  A field whose value changed in the store since the export,
+or that a person answered meanwhile, is not overwritten: it is reported as
+stale.  Importing a file again changes nothing.
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipeline.confidence import PERSON_STATUSES
 from pipeline.review.images import ImageUnavailable, PageImages
 from pipeline.review.queue import QUEUED, RISK_ORDER, field_json
 from pipeline.store import StaleEdit, Store, StoreError
 from pipeline.store.schema import DocumentRow, FieldRow, PageRow
+from pipeline.store.values import corrected_value
 
 LABEL_CONFIG = """<View>
   <Image name="image" value="$ocr"/>
@@ -79,7 +81,9 @@ def export_tasks(store: Store, images: PageImages, out: Path, image_url: str = "
             continue  # the PDF is gone: nothing to show Label Studio
         name = f"{doc_id.removeprefix('sha256:')[:16]}-p{number}.png"
         image.save(out / "images" / name)
-        width, height = sizes.get((doc_id, number)) or (image.width / images.scale, image.height / images.scale)
+        width, height = sizes.get((doc_id, number)) or (None, None)
+        if not width or not height:  # a page whose size was not recorded: the image's, in points
+            width, height = image.width / images.scale, image.height / images.scale
         tasks.append(_task(rows, f"{image_url}images/{name}", image.size, (width, height), doc_id, number))
     path = out / "tasks.json"
     path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -155,15 +159,25 @@ def _import_one(store: Store, region: dict[str, Any], result: dict[str, Any], wh
         if row is None or row.path != region.get("path"):
             outcome.problems.append(f"{region.get('path')}: no such field in the store any more")
             return
-        where, now_shown, answered = (row.doc_id, row.path), field_json(row), row.status in ("corrected", "confirmed")
-    current = "" if now_shown["value"] is None else str(now_shown["value"])
-    if answered and current == text:
-        outcome.unchanged += 1  # the same file imported again, or a person in the app said the same
+        where, current, answered = (row.doc_id, row.path), field_json(row)["value"], row.status in PERSON_STATUSES
+    try:
+        given = corrected_value(current, text)  # the annotator's text in the field's form: 1,026 is 1026
+    except ValueError as exc:
+        outcome.problems.append(f"{row.path}: {exc}")
         return
-    status = "confirmed" if text == region.get("value") else "corrected"
-    # The version guards what the annotator saw: a field whose value is still that one (only its
-    # status moved, as the checks settled) takes the answer; one whose value changed does not.
-    version = None if current == region.get("value") else region.get("version")
+    if answered:
+        # A person answered it after the export (in the app, or an earlier import): the same answer
+        # is nothing new; another one is a conflict for a person, not for the newer file to win.
+        if given == current:
+            outcome.unchanged += 1
+        else:
+            outcome.problems.append(f"stale: {row.path} was answered in the store since the export ({current!r})")
+        return
+    # The version guards what the annotator saw: a field whose value is still that one (its status may have
+    # moved as the checks settled) takes the answer; one whose value changed does not.
+    shown = "" if current is None else str(current)
+    version = None if shown == region.get("value") else region.get("version")
+    status = "confirmed" if given == current else "corrected"
     try:
         store.correct(*where, text if status == "corrected" else None, who=who, status=status,
                       version=version, origin="labelstudio", why="Label Studio annotation")  # fmt: skip

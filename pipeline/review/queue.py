@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from pipeline.review.auth import Reviewer
 from pipeline.review.options import ReviewOptions
 from pipeline.review.sampling import draw_spot_checks
-from pipeline.store import Corrected, Store, StoreError
+from pipeline.store import Corrected, StaleEdit, Store, StoreError
 from pipeline.store.rows import now, paths_of
 from pipeline.store.schema import CheckRow, DocumentRow, FieldRow, LeaseRow, UserRow
 
@@ -41,11 +42,17 @@ class QueueError(Exception):
         self.status = status
 
 
-def next_item(store: Store, reviewer: Reviewer, options: ReviewOptions) -> int | None:
+def next_item(store: Store, reviewer: Reviewer, options: ReviewOptions, passed: Iterable[int] = ()) -> int | None:
     """Lease the riskiest item nobody else holds (the reviewer's own lease
-    first, so a reload keeps its place); its field id, or None: the queue is empty."""
-    with Session(store.engine) as session, session.begin():
+    first, so a reload keeps its place); its field id, or None: the queue is
+    empty.  ``passed``: items the reviewer moves on from without an answer
+    (their leases are let go, and they are not given back at once)."""
+    passed = [int(field_id) for field_id in passed][:100]
+    with Session(store.writer) as session, session.begin():
         draw_spot_checks(session, options)
+        if passed:
+            mine = and_(LeaseRow.field_id.in_(passed), LeaseRow.user_id == reviewer.user_id)
+            session.execute(delete(LeaseRow).where(mine))
         held_elsewhere = select(LeaseRow.field_id).where(
             LeaseRow.user_id != reviewer.user_id, LeaseRow.expires_at > now()
         )
@@ -53,7 +60,7 @@ def next_item(store: Store, reviewer: Reviewer, options: ReviewOptions) -> int |
         query = (
             select(FieldRow.id)
             .join(DocumentRow, DocumentRow.doc_id == FieldRow.doc_id)
-            .where(QUEUED, FieldRow.id.not_in(held_elsewhere), FieldRow.id.not_in(reviewer.skipped or [-1]))
+            .where(QUEUED, FieldRow.id.not_in(held_elsewhere), FieldRow.id.not_in([*reviewer.skipped, *passed] or [-1]))
             .order_by(FieldRow.id.in_(own).desc(), *RISK_ORDER)
             .limit(8)
         )
@@ -65,7 +72,7 @@ def next_item(store: Store, reviewer: Reviewer, options: ReviewOptions) -> int |
 
 def take(store: Store, field_id: int, reviewer: Reviewer, options: ReviewOptions) -> None:
     """Lease one item by its id (a reviewer moving to a neighbouring field); QueueError if another holds it."""
-    with Session(store.engine) as session, session.begin():
+    with Session(store.writer) as session, session.begin():
         if session.get(FieldRow, field_id) is None:
             raise QueueError(f"no field {field_id}", 404)
         if not _lease(session, field_id, reviewer, options):
@@ -73,33 +80,42 @@ def take(store: Store, field_id: int, reviewer: Reviewer, options: ReviewOptions
 
 
 def release(store: Store, field_id: int, reviewer: Reviewer) -> None:
-    with Session(store.engine) as session, session.begin():
+    with Session(store.writer) as session, session.begin():
         session.execute(delete(LeaseRow).where(LeaseRow.field_id == field_id, LeaseRow.user_id == reviewer.user_id))
 
 
 def answer(
-    store: Store, field_id: int, reviewer: Reviewer, action: str, value: Any, version: int | None, why: str | None
+    store: Store, field_id: int, reviewer: Reviewer, action: str, value: Any, version: int, why: str | None
 ) -> Corrected:
     """A reviewer's answer on an item: ``confirm`` it, ``correct`` it with
-    ``value``.  Refused when another reviewer holds the item, when the field
-    changed since ``version``, or when the value is not of the field's kind."""
+    ``value``.  Refused when another reviewer holds the item, when it is not
+    in the queue (a person answered it: only an admin changes that), when the
+    field changed since ``version``, or when the value is not of the field's kind."""
     if action not in ACTIONS:
         raise QueueError(f"{action!r}: an answer is one of {', '.join(ACTIONS)}", 422)
     with Session(store.engine) as session:
         row = session.get(FieldRow, field_id)
         if row is None:
             raise QueueError(f"no field {field_id}", 404)
-        lease = session.get(LeaseRow, field_id)
-        if lease is not None and lease.user_id != reviewer.user_id and lease.expires_at > now():
-            raise QueueError(_held_message(session, field_id), 423)
         doc_id, path = row.doc_id, row.path
+
+    def guard(session: Session, stored: FieldRow) -> None:
+        """Inside the correction's transaction: the lease and the field's state as they are then."""
+        lease = session.get(LeaseRow, stored.id)
+        if lease is not None and lease.user_id != reviewer.user_id and lease.expires_at > now():
+            raise QueueError(_held_message(session, stored.id), 423)
+        queued = stored.status == "review" or (stored.status == "auto" and stored.spot_check)
+        if not queued and not reviewer.is_admin:
+            raise QueueError(f"{stored.path} is {stored.status} by a person already; only an admin re-opens it", 409)
+
     given = value if action == "correct" else None
     try:
-        result = store.correct(
-            doc_id, path, given, who=reviewer.name, why=why, status=ACTIONS[action], version=version, origin="review"
-        )
+        result = store.correct(doc_id, path, given, who=reviewer.name, why=why, status=ACTIONS[action],
+                               version=version, origin="review", guard=guard)  # fmt: skip
+    except StaleEdit as exc:
+        raise QueueError(str(exc), 409) from None
     except StoreError as exc:
-        raise QueueError(str(exc).removeprefix(f"{doc_id}: "), 409 if "changed" in str(exc) else 422) from None
+        raise QueueError(str(exc).removeprefix(f"{doc_id}: "), 422) from None
     release(store, field_id, reviewer)
     return result
 
@@ -113,7 +129,10 @@ def reopen(store: Store, field_id: int, reviewer: Reviewer, why: str | None) -> 
         if row is None:
             raise QueueError(f"no field {field_id}", 404)
         doc_id, path = row.doc_id, row.path
-    return store.correct(doc_id, path, None, who=reviewer.name, why=why or "re-opened", status="review")
+    try:
+        return store.correct(doc_id, path, None, who=reviewer.name, why=why or "re-opened", status="review")
+    except StoreError as exc:
+        raise QueueError(str(exc).removeprefix(f"{doc_id}: "), 422) from None
 
 
 def item(store: Store, field_id: int) -> dict[str, Any]:

@@ -30,8 +30,12 @@ Posting = Annotated[Reviewer, Depends(_posted)]
 class Answer(BaseModel):
     action: str = Field(description="confirm | correct")
     value: str | None = Field(default=None, max_length=4000)
-    version: int | None = None
+    version: int = Field(description="the field's version the answer was given to (optimistic locking)")
     why: str | None = Field(default=None, max_length=2000)
+
+
+class Moving(BaseModel):
+    passed: list[int] = Field(default_factory=list, max_length=100, description="items moved on from unanswered")
 
 
 class Reopen(BaseModel):
@@ -49,10 +53,10 @@ def queue_listing(request: Request, _reviewer: Signed, limit: int = 50, offset: 
 
 
 @router.post("/queue/next")
-def next_item(request: Request, reviewer: Posting) -> dict[str, Any]:
+def next_item(request: Request, reviewer: Posting, body: Moving | None = None) -> dict[str, Any]:
     """Lease the next item of the queue and show it (``item`` is null when the queue is empty)."""
     state = request.app.state
-    field_id = queue.next_item(state.store, reviewer, state.options)
+    field_id = queue.next_item(state.store, reviewer, state.options, body.passed if body else ())
     return {"item": queue.item(state.store, field_id) if field_id is not None else None}
 
 
@@ -82,7 +86,7 @@ def answer(request: Request, field_id: int, body: Answer, reviewer: Posting) -> 
 
 @router.post("/fields/{field_id}/skip")
 def skip(request: Request, field_id: int, reviewer: Posting) -> dict[str, Any]:
-    remember_skip(request.app.state.store.engine, reviewer, field_id)
+    remember_skip(request.app.state.store.writer, reviewer, field_id)
     queue.release(request.app.state.store, field_id, reviewer)
     return {"skipped": field_id}
 

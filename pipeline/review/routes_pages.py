@@ -60,7 +60,7 @@ def log_in(
         return _login_page(request, "the form expired; log in again", 403)
     client = request.client.host if request.client else "unknown"
     try:
-        token, _ = auth.log_in(request.app.state.store.engine, username, password, client, request.app.state.options)
+        token, _ = auth.log_in(request.app.state.store.writer, username, password, client, request.app.state.options)
     except LoginRefused as exc:
         response = _login_page(request, str(exc), 429 if exc.retry_after else 401)
         if exc.retry_after:
@@ -78,7 +78,7 @@ def log_in(
 @router.post("/logout")
 def log_out(request: Request, reviewer: Signed, csrf_token: Annotated[str, Form()] = "") -> Response:
     require_csrf(request, reviewer, csrf_token)
-    auth.log_out(request.app.state.store.engine, request.cookies.get(SESSION_COOKIE))
+    auth.log_out(request.app.state.store.writer, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -141,7 +141,7 @@ def add_user(
     if not reviewer.is_admin:
         return _page(request, "missing.html", 403, reviewer=reviewer, message="only an admin manages users")
     try:
-        auth.add_user(request.app.state.store.engine, username, role, password)
+        auth.add_user(request.app.state.store.writer, username, role, password)
     except UserError as exc:
         return _users_page(request, reviewer, str(exc), 422)
     return _users_page(request, reviewer, f"added {username.strip()} ({role})")

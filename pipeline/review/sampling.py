@@ -37,14 +37,15 @@ def draw_spot_checks(session: Session, options: ReviewOptions) -> int:
     count = 0
     while True:
         rows = session.execute(
-            select(FieldRow.id, FieldRow.doc_id, FieldRow.path, FieldRow.status)
+            select(FieldRow.id, FieldRow.doc_id, FieldRow.path)
             .where(FieldRow.spot_check.is_(None))
             .limit(_BATCH)
         ).all()
         if not rows:
             return count
-        chosen = [r.id for r in rows if r.status == "auto" and drawn(options.spot_check_seed, r.doc_id, r.path,
-                                                                        options.spot_check_share)]  # fmt: skip
+        # Drawn whatever the field's status now: one waiting for a person today may be auto after the checks
+        # settle, and the sample must stand for every auto field (the queue takes only the auto ones).
+        chosen = [r.id for r in rows if drawn(options.spot_check_seed, r.doc_id, r.path, options.spot_check_share)]
         ids = [r.id for r in rows]
         session.execute(update(FieldRow).where(FieldRow.id.in_(ids)).values(spot_check=False))
         if chosen:

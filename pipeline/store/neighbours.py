@@ -11,7 +11,7 @@ from pipeline.confidence import ConfidenceOptions, failed_paths, settle
 from pipeline.model import Document
 from pipeline.store import archive
 from pipeline.store.archive import ArchiveRules
-from pipeline.store.rows import write_checks, write_fields
+from pipeline.store.rows import corrections_of, write_checks, write_fields
 from pipeline.store.schema import DocumentRow
 
 
@@ -54,7 +54,7 @@ def _rewrite(session: Session, row: DocumentRow, rules: ArchiveRules, confidence
         return
     before = failed_paths(document.checks)
     document.checks = found
-    settle(document, before, confidence)
+    settle(document, before, confidence, keep={c.path for c in corrections_of(session, row.doc_id)})
     row.payload = document.model_dump_json(by_alias=True)
     write_checks(session, document)
     write_fields(session, document)

@@ -9,14 +9,17 @@ all; its doc_id (the file's sha256) is the key, so it is never there twice.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pipeline import checks
@@ -76,6 +79,9 @@ class Store:
         self.confidence = confidence or _default_confidence()
         try:
             self.engine = _engine(url)
+            # Sessions that write: on SQLite they take the write lock at BEGIN (waiting up to the
+            # busy timeout) instead of failing at once when a read turns into a write beside another writer.
+            self.writer = self.engine.execution_options(writes=True)
             self.migrate()
         except Exception as exc:  # the driver's own error: a bad URL, no server, no such folder
             raise StoreError(f"{url}: cannot open the store: {type(exc).__name__}: {_first_line(exc)}") from exc
@@ -103,14 +109,14 @@ class Store:
     # -- writing -----------------------------------------------------------
 
     def start_run(self, command: str) -> int:
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             run = RunRow(started_at=now(), command=command, counts={})
             session.add(run)
             session.flush()
             return run.id
 
     def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             run = session.get(RunRow, run_id)
             if run is not None:
                 run.finished_at, run.counts = now(), counts
@@ -127,10 +133,11 @@ class Store:
         applied to this one; the archive checks of it and of its department's
         neighbouring years are made again."""
         doc_id = document.document.doc_id
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
+            # Locked before its corrections are read: a correction made meanwhile is not lost.
+            row = session.get(DocumentRow, doc_id, with_for_update=True) or DocumentRow(doc_id=doc_id, added_at=now())
             apply_corrections(document, corrections_of(session, doc_id))
             document.checks = archive.without_archive_checks(document.checks)
-            row = session.get(DocumentRow, doc_id) or DocumentRow(doc_id=doc_id, added_at=now())
             _describe(row, document, self.rules, run_id, seconds)
             session.add(row)
             session.flush()
@@ -140,7 +147,7 @@ class Store:
 
     def add_failure(self, doc_id: str, paths: Iterable[str], reason: str, run_id: int | None = None) -> None:
         """Record a file that could not be read at all, with the reason."""
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             row = session.get(DocumentRow, doc_id) or DocumentRow(doc_id=doc_id, added_at=now(), pages=0)
             row.status, row.error, row.run_id, row.timings = "failed", reason, run_id, {}
             session.add(row)
@@ -149,7 +156,7 @@ class Store:
 
     def add_paths(self, doc_id: str, paths: Iterable[str]) -> None:
         """Record more names under which a stored document was seen."""
-        with Session(self.engine) as session, session.begin():
+        with Session(self.writer) as session, session.begin():
             add_paths(session, doc_id, paths)
 
     def correct(
@@ -163,16 +170,30 @@ class Store:
         *,
         version: int | None = None,
         origin: str = "api",
+        guard: Callable[[Session, FieldRow], None] | None = None,
     ) -> Corrected:
         """A person's word on one field: a new value (``corrected``), the same
         one accepted (``confirmed``), or the field sent back to the queue
         (``review``: an admin re-opens it).  The document's checks run again,
         so the fields a failed check held leave the queue once the arithmetic
         holds.  ``version``: the field's version the person saw; a newer one
-        in the store raises StaleEdit instead of overwriting it."""
+        in the store raises StaleEdit instead of overwriting it.  ``guard``
+        sees the field's row inside the transaction and may refuse by raising
+        (the review app: another reviewer's lease).  A transaction that loses
+        a deadlock to another correction is tried again."""
         if status not in ("corrected", "confirmed", "review"):
             raise StoreError(f"a correction's status is 'corrected', 'confirmed' or 'review', not {status!r}")
-        with Session(self.engine) as session, session.begin():
+        for attempt in itertools.count(1):
+            try:
+                return self._correct(doc_id, path, value, who, why, status, version, origin, guard)
+            except OperationalError as exc:
+                if attempt >= 3 or not _lost_a_race(exc):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    def _correct(self, doc_id, path, value, who, why, status, version, origin, guard) -> Corrected:
+        with Session(self.writer) as session, session.begin():
             row = session.get(DocumentRow, doc_id, with_for_update=True)  # no lost update beside the batch
             if row is None or row.payload is None:
                 raise StoreError(f"{doc_id}: no such document in the store")
@@ -183,6 +204,8 @@ class Store:
                 raise StoreError(f"{doc_id}: no field {path!r}")
             if version is not None and version != stored.version:
                 raise StaleEdit(_stale_message(session, stored, version))
+            if guard is not None:
+                guard(session, stored)
             try:
                 new_value = corrected_value(field.value, value) if status == "corrected" else field.value
             except ValueError as exc:
@@ -198,7 +221,7 @@ class Store:
             )  # fmt: skip
             field.value, field.status = new_value, status
             queued_before = {p for p, f in iter_fields(document) if f.status == "review"}
-            self._check_again(document)
+            self._check_again(document, {c.path for c in corrections_of(session, doc_id)})
             row.payload = document.model_dump_json(by_alias=True)
             write_checks(session, document)
             rows = write_fields(session, document)
@@ -210,13 +233,14 @@ class Store:
                 joined_queue=sorted(queued_after - queued_before - {path}),
             )
 
-    def _check_again(self, document: Document) -> None:
+    def _check_again(self, document: Document, answered: set[str]) -> None:
         """The document's own checks on its values as they now are; its
-        archive checks stay until ``refresh_archive_checks`` makes them again."""
+        archive checks stay until ``refresh_archive_checks`` makes them again.
+        The fields a person has answered (or an admin re-opened) keep their status."""
         before = failed_paths(document.checks)
         kept = [c for c in document.checks if (c.id or "").startswith(archive.ARCHIVE_PREFIX)]
         document.checks = checks.run(document, self.rules_dir) + kept
-        settle(document, before, self.confidence)
+        settle(document, before, self.confidence, keep=answered)
 
     # -- reading -----------------------------------------------------------
 
@@ -278,9 +302,13 @@ def _engine(url: str) -> Engine:
         # for pysqlite): a kill during the first migration leaves no half schema.
         engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("writes") else "BEGIN")
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -301,6 +329,12 @@ def _describe(row: DocumentRow, document: Document, rules, run_id: int | None, s
     row.fiscal_year = year if isinstance(year, int) else None
     row.timings, row.seconds, row.run_id = dict(info.timings), seconds, run_id
     row.payload = document.model_dump_json(by_alias=True)
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    """A deadlock (PostgreSQL) or a lock not granted in time (SQLite): worth one more try."""
+    text = str(error.orig).lower()
+    return any(sign in text for sign in ("deadlock", "database is locked", "could not serialize"))
 
 
 def _stale_message(session: Session, stored: FieldRow, seen: int) -> str:

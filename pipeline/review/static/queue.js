@@ -45,8 +45,10 @@ async function refreshCounts() {
 }
 
 async function next() {
+  // Moving on from an item without an answer lets it go: the queue gives the one after it.
+  const passed = current ? [current.id] : [];
   if (current) history.push(current.id);
-  const data = await api("POST", "/api/queue/next");
+  const data = await api("POST", "/api/queue/next", { passed });
   render(data.item);
   refreshCounts();
 }
@@ -71,7 +73,6 @@ async function submit() {
   try {
     const result = await api("POST", `/api/fields/${current.id}`, body);
     const cleared = result.left_queue.length ? ` · ${result.left_queue.length} linked field(s) left the queue` : "";
-    document.title = `${result.field.status}: ${result.field.path}${cleared}`;
     current = null;
     await next();
     say(`${result.field.path} ${result.field.status}${cleared}`);
@@ -84,6 +85,7 @@ async function submit() {
 async function skip() {
   if (!current) return;
   await api("POST", `/api/fields/${current.id}/skip`);
+  current = null;
   await next();
 }
 

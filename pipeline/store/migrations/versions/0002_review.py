@@ -20,6 +20,7 @@ def upgrade() -> None:
         fields.add_column(sa.Column("version", sa.Integer, nullable=False, server_default="1"))
         fields.add_column(sa.Column("in_failed_check", sa.Boolean, nullable=False, server_default=sa.false()))
         fields.add_column(sa.Column("spot_check", sa.Boolean))
+    _mark_fields_of_failed_checks()
     op.create_index("ix_fields_queue", "fields", ["status", "in_failed_check", "confidence"])
     op.create_index("ix_fields_spot_check", "fields", ["spot_check"])
     with op.batch_alter_table("corrections") as corrections:
@@ -60,6 +61,21 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_leases_user_id", "leases", ["user_id"])
+
+
+def _mark_fields_of_failed_checks() -> None:
+    """A store written before this revision: its queue still puts the fields of failed checks first."""
+    checks = sa.table("checks", sa.column("doc_id"), sa.column("passed", sa.Boolean), sa.column("severity"),
+                      sa.column("fields", sa.JSON))  # fmt: skip
+    fields = sa.table("fields", sa.column("doc_id"), sa.column("path"), sa.column("in_failed_check", sa.Boolean))
+    connection = op.get_bind()
+    failed = sa.select(checks.c.doc_id, checks.c.fields).where(
+        checks.c.passed.is_(False), sa.or_(checks.c.severity.is_(None), checks.c.severity != "note")
+    )
+    for doc_id, paths in connection.execute(failed).all():
+        if paths:
+            named = sa.and_(fields.c.doc_id == doc_id, fields.c.path.in_(list(paths)))
+            connection.execute(sa.update(fields).where(named).values(in_failed_check=True))
 
 
 def downgrade() -> None:
