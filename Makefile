@@ -20,7 +20,9 @@ demo: setup
 	$(PY) run.py export --db $(DEMO_DB) --format xlsx --out out/tables.xlsx --include-unreviewed
 
 review: setup
-	@$(PY) run.py users list --db $(DEMO_DB) | grep -q . || $(PY) run.py users add admin --role admin --db $(DEMO_DB)
+	@[ -f out/archive.db ] || { echo "review: no out/archive.db yet; run make demo first"; exit 2; }
+	@$(PY) run.py users list --db $(DEMO_DB) | grep -q . || \
+	  { echo "review: the store has no users; making one: admin"; $(PY) run.py users add admin --role admin --db $(DEMO_DB); }
 	$(PY) run.py review --db $(DEMO_DB)
 
 test: setup-dev

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-arphic-ukai
-  fonts-cwtex-fs fonts-wqy-zenhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim
+  fonts-cwtex-fs fonts-wqy-zenhei poppler-utils tesseract-ocr tesseract-ocr-chi-sim python3-venv
 )
 
 # The tests run the store against a real PostgreSQL server (tests/postgres.py)

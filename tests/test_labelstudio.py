@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.model import Document, iter_fields
+from pipeline.review import queue
 from pipeline.review.images import PageImages
 from pipeline.review.labelstudio import export_tasks, import_annotations
 from pipeline.review.options import ReviewOptions
@@ -32,7 +33,8 @@ def store(tmp_path: Path, report: Document):
 
 
 def _exported(store, out: Path) -> list[dict]:
-    path = export_tasks(store, PageImages(store, ReviewOptions()), out)
+    options = ReviewOptions(spot_check_share=0.02)
+    path = export_tasks(store, PageImages(store, options), out, options=options)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -61,9 +63,9 @@ def test_queue_items_become_ocr_tasks_in_label_studios_import_format(store, tmp_
             assert isinstance(kinds["textarea"]["text"], list)
             assert task["data"]["budgetdoc"]["regions"][region]["value"] == kinds["textarea"]["text"][0]
         regions += len(by_region)
-    queued = sum(1 for _, field in iter_fields(store.document(next(iter(store.finished()))))
-                 if field.status == "review" and field.bbox)  # fmt: skip
-    assert regions == queued
+    listed = queue.listing(store, limit=500)["items"]  # the queue, its spot checks drawn by the export
+    assert regions == sum(1 for item in listed if item["page"] and item["bbox"])
+    assert any(item["spot_check"] for item in listed)
 
 
 def _label_studio_export(tasks: list[dict], answers: dict[str, str], cancelled: dict[str, str]) -> list[dict]:
@@ -158,3 +160,12 @@ def test_the_audit_command_writes_a_documents_trail(store, tmp_path: Path, capsy
     text = out.read_text(encoding="utf-8-sig")
     assert f"li,figures.procurement_goods,{MISREAD},{RIGHT},corrected,'=SUM(A1) misread,api" in text
     assert main(["audit", "sha256:../../etc/passwd", "--db", store.url]) == 2
+
+
+def test_a_bad_review_config_is_one_error_line(store, tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "review.yaml"
+    for text, said in (("review:\n  lease_seconds: -1\n", "review.lease_seconds: -1 must be at least 1"),
+                       ("review:\n  leases: 5\n", "unknown key(s) in section 'review': leases")):  # fmt: skip
+        bad.write_text(text, encoding="utf-8")
+        assert main(["review", "--db", store.url, "--config", str(bad)]) == 2
+        assert capsys.readouterr().err.strip() == f"error: {bad}: {said}"

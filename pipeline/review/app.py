@@ -18,11 +18,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from pipeline.review.auth import Reviewer, reviewer_of, tokens_match
 from pipeline.review.images import ImageUnavailable, PageImages
 from pipeline.review.options import ReviewOptions, load_review_options
 from pipeline.review.queue import QueueError
+from pipeline.review.sampling import draw_spot_checks
 from pipeline.store import Store
 
 HERE = Path(__file__).parent
@@ -57,6 +59,8 @@ def create_app(store: Store | str, options: ReviewOptions | None = None) -> Fast
     app.state.store = store if isinstance(store, Store) else Store(store)
     app.state.options = options or load_review_options()
     app.state.images = PageImages(app.state.store, app.state.options)
+    with Session(app.state.store.writer) as session, session.begin():
+        draw_spot_checks(session, app.state.options)  # the queue's counts include them from the start
     app.state.templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on for .html
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(routes_pages.router)

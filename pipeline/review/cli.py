@@ -2,7 +2,7 @@
 
 budgetdoc users add li --role reviewer --db URL < password.txt
 budgetdoc review --db URL [--host 127.0.0.1] [--port 8000]
-budgetdoc labelstudio export --db URL --out ls/     # tasks.json, label_config.xml, images/
+budgetdoc labelstudio export ls/ --db URL          # tasks.json, label_config.xml, images/
 budgetdoc labelstudio import ls-export.json --db URL
 budgetdoc audit DOC_ID --db URL [--out audit.csv]
 """
@@ -47,10 +47,16 @@ def _with_store(command: Callable[[argparse.Namespace, Store], ExitCode]) -> Cal
 def review_command(args: argparse.Namespace, store: Store) -> ExitCode:
     import uvicorn
 
+    from pipeline.config import ConfigError
     from pipeline.review import create_app
     from pipeline.review.options import load_review_options
 
-    app = create_app(store, load_review_options(args.config))
+    try:
+        options = load_review_options(args.config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.usage
+    app = create_app(store, options)
     print(f"review: {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
     # proxy_headers: behind a TLS proxy on this host, the scheme is https and the cookies are Secure.
     uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level="warning")
@@ -80,14 +86,20 @@ def users_command(args: argparse.Namespace, store: Store) -> ExitCode:
 
 @_with_store
 def labelstudio_command(args: argparse.Namespace, store: Store) -> ExitCode:
+    from pipeline.config import ConfigError
     from pipeline.review import labelstudio
     from pipeline.review.images import PageImages
     from pipeline.review.options import load_review_options
     from pipeline.store import StoreError
 
     if args.action == "export":
-        images = PageImages(store, load_review_options())
-        print(f"wrote: {labelstudio.export_tasks(store, images, Path(args.path), args.image_url)}")
+        try:
+            options = load_review_options(args.config)
+        except ConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return ExitCode.usage
+        path = labelstudio.export_tasks(store, PageImages(store, options), Path(args.path), args.image_url, options)
+        print(f"wrote: {path}")
         return ExitCode.ok
     try:
         outcome = labelstudio.import_annotations(store, Path(args.path), args.who)
@@ -144,6 +156,7 @@ def add_review_commands(commands) -> None:
         help="prefix of the images' URLs in the tasks (Label Studio's local files by default)",
     )
     studio.add_argument("--who", help="name the corrections are recorded under (default: the annotator)")
+    studio.add_argument("--config", help="YAML overriding configs/review.yaml (export: image resolution, spot checks)")
     studio.set_defaults(command=labelstudio_command)
     audit = commands.add_parser("audit", help="a document's audit trail as CSV")
     audit.add_argument("doc_id", help="sha256:… of the document")

@@ -31,7 +31,9 @@ from sqlalchemy.orm import Session
 
 from pipeline.confidence import PERSON_STATUSES
 from pipeline.review.images import ImageUnavailable, PageImages
+from pipeline.review.options import ReviewOptions
 from pipeline.review.queue import QUEUED, RISK_ORDER, field_json
+from pipeline.review.sampling import draw_spot_checks
 from pipeline.store import StaleEdit, Store, StoreError
 from pipeline.store.schema import DocumentRow, FieldRow, PageRow
 from pipeline.store.values import corrected_value
@@ -57,10 +59,16 @@ class Imported:
     problems: list[str] = field(default_factory=list)
 
 
-def export_tasks(store: Store, images: PageImages, out: Path, image_url: str = "/data/local-files/?d=") -> Path:
+def export_tasks(
+    store: Store, images: PageImages, out: Path, image_url: str = "/data/local-files/?d=",
+    options: ReviewOptions | None = None,
+) -> Path:
     """``out/tasks.json`` (and ``out/label_config.xml``, ``out/images/*.png``) for the queue as it is now."""
+    options = options or ReviewOptions()
     out.mkdir(parents=True, exist_ok=True)
     (out / "images").mkdir(exist_ok=True)
+    with Session(store.writer) as session, session.begin():
+        draw_spot_checks(session, options)  # the queue as the app gives it out, spot checks included
     pages: dict[tuple[str, int], list[FieldRow]] = defaultdict(list)
     with Session(store.engine, expire_on_commit=False) as session:
         query = (

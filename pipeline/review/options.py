@@ -44,4 +44,7 @@ def load_review_options(path: str | Path | None = None) -> ReviewOptions:
         if not isinstance(data, dict) or set(data) - {"review"}:
             raise ConfigError(f"{source}: a review config has one section, 'review'")
         values.update(data.get("review") or {})
-    return options_for(ReviewOptions, {"review": values}, "review")
+    try:
+        return options_for(ReviewOptions, {"review": values}, "review")
+    except ConfigError as exc:
+        raise ConfigError(f"{sections[-1]}: {str(exc).removeprefix('configs: ')}") from None
