@@ -142,6 +142,11 @@ def test_users_are_added_with_the_password_from_stdin(store, monkeypatch, capsys
     assert main(["users", "list", "--db", store.url]) == 0
     out, err = capsys.readouterr()
     assert "zhou\tadmin\tactive" in out and "at least 8 characters" in err and "already" in err
+    assert main(["users", "disable", "zhou", "--db", store.url]) == 0
+    assert main(["users", "disable", "nobody", "--db", store.url]) == 2
+    assert main(["users", "list", "--db", store.url]) == 0
+    out, err = capsys.readouterr()
+    assert "zhou\tadmin\tinactive" in out and "nobody: no such user" in err
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 

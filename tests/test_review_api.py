@@ -237,7 +237,13 @@ def test_admins_reopen_items_and_manage_users(store) -> None:
     added = admin.post("/admin/users", data={"username": "zhao", "role": "reviewer", "password": "long enough 1",
                                              "csrf_token": admin_headers["X-CSRF-Token"]})  # fmt: skip
     assert added.status_code == 200 and "added zhao" in added.text
-    assert log_in(_client(store), "zhao", "long enough 1").status_code == 303
+    zhao = _client(store)
+    assert log_in(zhao, "zhao", "long enough 1").status_code == 303
+    zhao_id = auth.user_id(store.engine, "zhao")
+    form = {"active": "false", "csrf_token": admin_headers["X-CSRF-Token"]}
+    assert admin.post(f"/admin/users/{zhao_id}/active", data=form).status_code == 200
+    assert zhao.get("/api/me").status_code == 401  # the session ended with the user
+    assert log_in(_client(store), "zhao", "long enough 1").status_code == 401
 
 
 def test_the_audit_trail_keeps_who_when_old_new_and_why(store) -> None:

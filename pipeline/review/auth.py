@@ -88,6 +88,14 @@ def set_active(engine: Engine, user_id: int, active: bool) -> None:
             session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
 
+def user_id(engine: Engine, name: str) -> int:
+    with Session(engine) as session:
+        found = session.scalar(select(UserRow.id).where(UserRow.name == name.strip()))
+    if found is None:
+        raise UserError(f"{name}: no such user")
+    return found
+
+
 def users(engine: Engine) -> list[UserRow]:
     with Session(engine, expire_on_commit=False) as session:
         return list(session.scalars(select(UserRow).order_by(UserRow.name)))

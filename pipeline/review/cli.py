@@ -72,8 +72,16 @@ def users_command(args: argparse.Namespace, store: Store) -> ExitCode:
             print(f"{user.name}\t{user.role}\t{'active' if user.active else 'inactive'}")
         return ExitCode.ok
     if not args.name:
-        print("error: users add: give the user's NAME", file=sys.stderr)
+        print(f"error: users {args.action}: give the user's NAME", file=sys.stderr)
         return ExitCode.usage
+    if args.action in ("disable", "enable"):
+        try:
+            auth.set_active(store.writer, auth.user_id(store.engine, args.name), args.action == "enable")
+        except auth.UserError as exc:
+            print(f"error: users {args.action}: {exc}", file=sys.stderr)
+            return ExitCode.usage
+        print(f"{args.action}d: {args.name}")
+        return ExitCode.ok
     password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
     try:
         auth.add_user(store.writer, args.name, args.role, password)
@@ -141,8 +149,12 @@ def add_review_commands(commands) -> None:
     review.add_argument("--config", help="YAML overriding configs/review.yaml")
     review.set_defaults(command=review_command)
     users = commands.add_parser("users", help="the review app's users (the password is read from stdin)")
-    users.add_argument("action", choices=["add", "list"])
-    users.add_argument("name", nargs="?", help="the user's name (add)")
+    users.add_argument(
+        "action",
+        choices=["add", "list", "disable", "enable"],
+        help="disable: the user's sessions end and logins are refused; enable: let them in again",
+    )
+    users.add_argument("name", nargs="?", help="the user's name (add, disable, enable)")
     users.add_argument("--role", choices=["admin", "reviewer"], default="reviewer")
     users.add_argument("--db", default=DEFAULT_DB, help=f"store URL (default {DEFAULT_DB})")
     users.set_defaults(command=users_command)

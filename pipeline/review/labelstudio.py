@@ -60,7 +60,10 @@ class Imported:
 
 
 def export_tasks(
-    store: Store, images: PageImages, out: Path, image_url: str = "/data/local-files/?d=",
+    store: Store,
+    images: PageImages,
+    out: Path,
+    image_url: str = "/data/local-files/?d=",
     options: ReviewOptions | None = None,
 ) -> Path:
     """``out/tasks.json`` (and ``out/label_config.xml``, ``out/images/*.png``) for the queue as it is now."""

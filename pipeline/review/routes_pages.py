@@ -145,3 +145,24 @@ def add_user(
     except UserError as exc:
         return _users_page(request, reviewer, str(exc), 422)
     return _users_page(request, reviewer, f"added {username.strip()} ({role})")
+
+
+@router.post("/admin/users/{user_id}/active")
+def set_active(
+    request: Request,
+    user_id: int,
+    reviewer: Signed,
+    active: Annotated[bool, Form()] = False,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """An admin lets a user in, or keeps them out (their sessions end at once)."""
+    require_csrf(request, reviewer, csrf_token)
+    if not reviewer.is_admin:
+        return _page(request, "missing.html", 403, reviewer=reviewer, message="only an admin manages users")
+    if user_id == reviewer.user_id and not active:
+        return _users_page(request, reviewer, "an admin does not lock themselves out", 422)
+    try:
+        auth.set_active(request.app.state.store.writer, user_id, active)
+    except UserError as exc:
+        return _users_page(request, reviewer, str(exc), 404)
+    return _users_page(request, reviewer, f"user {user_id} {'enabled' if active else 'disabled'}")

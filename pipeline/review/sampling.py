@@ -37,9 +37,7 @@ def draw_spot_checks(session: Session, options: ReviewOptions) -> int:
     count = 0
     while True:
         rows = session.execute(
-            select(FieldRow.id, FieldRow.doc_id, FieldRow.path)
-            .where(FieldRow.spot_check.is_(None))
-            .limit(_BATCH)
+            select(FieldRow.id, FieldRow.doc_id, FieldRow.path).where(FieldRow.spot_check.is_(None)).limit(_BATCH)
         ).all()
         if not rows:
             return count
