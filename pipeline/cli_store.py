@@ -12,10 +12,16 @@ terminal, and a summary; its exit status is the same ``ExitCode``.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.outcome import ExitCode
+
+if TYPE_CHECKING:
+    from pipeline.store import Store
 
 DEFAULT_DB = "sqlite:///archive.db"
 
@@ -47,15 +53,28 @@ def batch_command(args: argparse.Namespace) -> ExitCode:
     return summary.status
 
 
-def export_command(args: argparse.Namespace) -> ExitCode:
-    from pipeline.export import data_frames, write_json, write_tables
-    from pipeline.store import Store, StoreError
+def with_store(command: Callable[[argparse.Namespace, Store], ExitCode]) -> Callable[[argparse.Namespace], ExitCode]:
+    """The command run with the store of ``--db`` open; a store that cannot be opened is one error line."""
 
-    try:
-        store = Store(args.db)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitCode.usage
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> ExitCode:
+        from pipeline.store import Store, StoreError
+
+        try:
+            store = Store(args.db)
+        except StoreError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return ExitCode.usage
+        with store:
+            return command(args, store)
+
+    return run
+
+
+@with_store
+def export_command(args: argparse.Namespace, store: Store) -> ExitCode:
+    from pipeline.export import data_frames, write_json, write_tables
+
     count = 0
 
     def counted():
@@ -65,11 +84,10 @@ def export_command(args: argparse.Namespace) -> ExitCode:
             yield entry
 
     try:
-        with store:
-            if args.format == "json":
-                written = _json_files(counted(), Path(args.out), write_json)
-            else:
-                written = write_tables(data_frames(counted()), args.format, args.out)
+        if args.format == "json":
+            written = _json_files(counted(), Path(args.out), write_json)
+        else:
+            written = write_tables(data_frames(counted()), args.format, args.out)
     except (OSError, ValueError) as exc:  # a folder that cannot be written, a sheet past Excel's rows
         print(f"error: --out {args.out}: {exc}", file=sys.stderr)
         return ExitCode.usage

@@ -10,40 +10,18 @@ budgetdoc audit DOC_ID --db URL [--out audit.csv]
 from __future__ import annotations
 
 import argparse
-import functools
 import getpass
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.cli_store import DEFAULT_DB, with_store
 from pipeline.outcome import ExitCode
 
 if TYPE_CHECKING:
     from pipeline.store import Store
 
-DEFAULT_DB = "sqlite:///archive.db"
-
-
-def _with_store(command: Callable[[argparse.Namespace, Store], ExitCode]) -> Callable[[argparse.Namespace], ExitCode]:
-    """The command run with the store of ``--db`` open; a store that cannot be opened is one error line."""
-
-    @functools.wraps(command)
-    def run(args: argparse.Namespace) -> ExitCode:
-        from pipeline.store import Store, StoreError
-
-        try:
-            store = Store(args.db)
-        except StoreError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return ExitCode.usage
-        with store:
-            return command(args, store)
-
-    return run
-
-
-@_with_store
+@with_store
 def review_command(args: argparse.Namespace, store: Store) -> ExitCode:
     import uvicorn
 
@@ -63,7 +41,7 @@ def review_command(args: argparse.Namespace, store: Store) -> ExitCode:
     return ExitCode.ok
 
 
-@_with_store
+@with_store
 def users_command(args: argparse.Namespace, store: Store) -> ExitCode:
     from pipeline.review import auth
 
@@ -92,7 +70,7 @@ def users_command(args: argparse.Namespace, store: Store) -> ExitCode:
     return ExitCode.ok
 
 
-@_with_store
+@with_store
 def labelstudio_command(args: argparse.Namespace, store: Store) -> ExitCode:
     from pipeline.config import ConfigError
     from pipeline.review import labelstudio
@@ -123,7 +101,7 @@ def labelstudio_command(args: argparse.Namespace, store: Store) -> ExitCode:
     return ExitCode.ok if not outcome.problems else ExitCode.partial
 
 
-@_with_store
+@with_store
 def audit_command(args: argparse.Namespace, store: Store) -> ExitCode:
     from pipeline.review.documents import audit_csv, audit_trail
     from pipeline.review.queue import QueueError
