@@ -404,3 +404,13 @@ def test_a_store_from_before_the_review_app_puts_failed_checks_first(store_url: 
         auth.add_user(upgraded.writer, "li", "reviewer", PASSWORD)
         client, _ = _signed_in(upgraded)
         assert {item["path"] for item in _items(client) if item["in_failed_check"]} == set(PROCUREMENT)
+
+
+def test_a_crop_is_made_of_any_stored_box(store) -> None:
+    """Boxes off the page, with their corners swapped, empty or NaN still give an image, not an error."""
+    from pipeline.review.images import PageImages
+
+    images = PageImages(store, ReviewOptions())
+    doc_id = next(iter(store.finished()))
+    for box in ([-50, 5000, 99999, 6000], [300, 100, 10, 50], [float("nan"), 1, 2, 3], [0, 0, 0, 0]):
+        assert images.crop_png(doc_id, 1, box).startswith(b"\x89PNG"), box

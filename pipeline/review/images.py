@@ -50,7 +50,9 @@ class PageImages:
     def crop_png(self, doc_id: str, number: int, bbox: list[float]) -> bytes:
         """The page's full width around ``bbox`` (the row's label and its neighbours stay in view), the box drawn."""
         page = self.page(doc_id, number)
-        x0, y0, x1, y1 = (v * self.scale for v in bbox)
+        # A stored box is data from a reading, not a promise: corners in any order, NaN as nothing.
+        x0, y0, x1, y1 = (0.0 if v != v else v * self.scale for v in bbox)
+        x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
         margin = self.context * self.scale
         top, bottom = max(0, int(y0 - margin)), min(page.height, int(y1 + margin) + 1)
         crop = page.crop((0, top, page.width, max(bottom, top + 1))).convert("RGB")
