@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipeline.confidence import PERSON_STATUSES
 from pipeline.review.queue import QUEUED, QueueError, field_json, record_of
 from pipeline.store import Store
 from pipeline.store.rows import paths_of
@@ -45,7 +46,7 @@ def document_view(store: Store, doc_id: str) -> dict[str, Any]:
         records: dict[str, list[dict[str, Any]]] = {}
         for field in fields:
             records.setdefault(record_of(field.path), []).append({**field_json(field), "queued": field.id in queued})
-        reviewed = sum(1 for field in fields if field.status in ("corrected", "confirmed"))
+        reviewed = sum(1 for field in fields if field.status in PERSON_STATUSES)
         return {
             "doc_id": doc_id,
             "file": (paths_of(session, doc_id) or [""])[0],

@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pipeline.confidence import PERSON_STATUSES
 from pipeline.review.auth import Reviewer
 from pipeline.review.options import ReviewOptions
 from pipeline.review.sampling import draw_spot_checks
@@ -93,19 +94,15 @@ def answer(
     field changed since ``version``, or when the value is not of the field's kind."""
     if action not in ACTIONS:
         raise QueueError(f"{action!r}: an answer is one of {', '.join(ACTIONS)}", 422)
-    with Session(store.engine) as session:
-        row = session.get(FieldRow, field_id)
-        if row is None:
-            raise QueueError(f"no field {field_id}", 404)
-        doc_id, path = row.doc_id, row.path
+    shown = located(store, field_id)
+    doc_id, path = shown["doc_id"], shown["path"]
 
     def guard(session: Session, stored: FieldRow) -> None:
         """Inside the correction's transaction: the lease and the field's state as they are then."""
         lease = session.get(LeaseRow, stored.id)
         if lease is not None and lease.user_id != reviewer.user_id and lease.expires_at > now():
             raise QueueError(_held_message(session, stored.id), 423)
-        queued = stored.status == "review" or (stored.status == "auto" and stored.spot_check)
-        if not queued and not reviewer.is_admin:
+        if not is_queued(stored) and not reviewer.is_admin:
             raise QueueError(f"{stored.path} is {stored.status} by a person already; only an admin re-opens it", 409)
 
     given = value if action == "correct" else None
@@ -124,15 +121,26 @@ def reopen(store: Store, field_id: int, reviewer: Reviewer, why: str | None) -> 
     """An admin sends a person's answer back to the queue."""
     if not reviewer.is_admin:
         raise QueueError("only an admin re-opens an item", 403)
-    with Session(store.engine) as session:
-        row = session.get(FieldRow, field_id)
-        if row is None:
-            raise QueueError(f"no field {field_id}", 404)
-        doc_id, path = row.doc_id, row.path
+    shown = located(store, field_id)
+    doc_id, path = shown["doc_id"], shown["path"]
     try:
         return store.correct(doc_id, path, None, who=reviewer.name, why=why or "re-opened", status="review")
     except StoreError as exc:
         raise QueueError(str(exc).removeprefix(f"{doc_id}: "), 422) from None
+
+
+def is_queued(row: FieldRow) -> bool:
+    """``QUEUED`` for a row in hand."""
+    return row.status == "review" or (row.status == "auto" and bool(row.spot_check))
+
+
+def located(store: Store, field_id: int) -> dict[str, Any]:
+    """The field's row as JSON (document, path, page, box), or QueueError 404."""
+    with Session(store.engine) as session:
+        row = session.get(FieldRow, field_id)
+        if row is None:
+            raise QueueError(f"no field {field_id}", 404)
+        return field_json(row)
 
 
 def item(store: Store, field_id: int) -> dict[str, Any]:
@@ -168,7 +176,7 @@ def listing(store: Store, limit: int = 50, offset: int = 0) -> dict[str, Any]:
             "spot_checks": _count(session, base.where(FieldRow.status == "auto")),
             "leased": session.scalar(select(func.count()).where(LeaseRow.expires_at > now())) or 0,
             "reviewed": session.scalar(
-                select(func.count()).where(FieldRow.status.in_(("corrected", "confirmed")))
+                select(func.count()).where(FieldRow.status.in_(PERSON_STATUSES))
             ) or 0,
         }  # fmt: skip
         rows = session.scalars(base.order_by(*RISK_ORDER).limit(max(1, min(limit, 500))).offset(max(0, offset)))

@@ -99,7 +99,7 @@ def reopen(request: Request, field_id: int, body: Reopen, reviewer: Posting) -> 
 
 @router.get("/fields/{field_id}/crop.png")
 def crop(request: Request, field_id: int, _reviewer: Signed) -> Response:
-    shown = queue.item(request.app.state.store, field_id)
+    shown = queue.located(request.app.state.store, field_id)
     if not shown["page"] or not shown["bbox"]:
         raise queue.QueueError(f"{shown['path']} has no box on a page", 404)
     png = request.app.state.images.crop_png(shown["doc_id"], shown["page"], shown["bbox"])

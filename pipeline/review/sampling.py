@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from pipeline.confidence import PERSON_STATUSES
 from pipeline.review.options import ReviewOptions
 from pipeline.store.schema import CorrectionRow, FieldRow
 
@@ -70,7 +71,7 @@ def error_rate(engine: Engine) -> ErrorRate:
     with Session(engine) as session:
         answers = session.execute(
             select(CorrectionRow.old_value, CorrectionRow.new_value, CorrectionRow.status).where(
-                CorrectionRow.spot_check.is_(True), CorrectionRow.status.in_(("corrected", "confirmed"))
+                CorrectionRow.spot_check.is_(True), CorrectionRow.status.in_(PERSON_STATUSES)
             )
         ).all()
         waiting = (
