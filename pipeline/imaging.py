@@ -24,13 +24,20 @@ def has_contrast(grey: np.ndarray, min_contrast: int = MIN_INK_CONTRAST) -> bool
     return grey.size > 0 and int(grey.max()) - int(grey.min()) >= min_contrast
 
 
-def ink_mask(image: np.ndarray) -> np.ndarray:
-    """Ink pixels (Otsu) as a bool mask; none on an image without contrast."""
+def ink_mask(image: np.ndarray, lenience: float = 0.0) -> np.ndarray:
+    """Ink pixels (Otsu) as a bool mask; none on an image without contrast.
+
+    ``lenience`` moves the threshold from Otsu's that share of the way to
+    the paper's level: pale strokes count too (a blurred "=" beside dark
+    digits, which Otsu puts with the paper).
+    """
     grey = as_grey(image)
     if not has_contrast(grey):
         return np.zeros(grey.shape, dtype=bool)
-    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    return ink.astype(bool)
+    threshold, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if lenience <= 0:
+        return ink.astype(bool)
+    return grey <= threshold + lenience * (paper_level(grey, step=1) - threshold)
 
 
 def paper_level(grey: np.ndarray, step: int = 4) -> int:

@@ -19,7 +19,7 @@ from pipeline.ingest import open_pdf
 from pipeline.layout import RulingOptions, ruling_lines
 from pipeline.model import BBox, Char, Line, Page, Paragraph, Table, TableCell
 from pipeline.ocr import get_engine
-from pipeline.ocr.base import clean_cell, text_rows
+from pipeline.ocr.base import PixelLine, clean_cell, text_rows
 from pipeline.preprocess import Affine, flatten_folds, suppress_red_seals
 from pipeline.reading import paragraphs
 from pipeline.scan import (
@@ -382,3 +382,43 @@ def test_bitonal_cell_strokes_closed_or_re_rendered_grey() -> None:
     smooth = smoothed_strokes(crop, "smooth")
     assert 0 < smooth[7, 8] < 255  # soft edges, as a grey scan has
     assert smoothed_strokes(crop, "none") is crop
+
+
+def _pale_mark_cell(mark_grey: int) -> list:
+    """A cell of "=100%" whose "=" prints pale (a blurred thin stroke beside
+    dark digits), cut into text rows as the scan stage cuts them."""
+    face = font(BODY_PX)
+    canvas = Image.new("L", (220, 60), 255)
+    draw = ImageDraw.Draw(canvas)
+    draw.text((20, 15), "=", font=face, fill=mark_grey)
+    draw.text((20 + face.getlength("="), 15), "100%", font=face, fill=30)
+    view = PageView(np.array(canvas), Affine(), 1, 200.0)
+    return cell_text_rows(view, TableCell(0, 0, 1, 1, "", (0.0, 0.0, 220.0, 60.0), 1.0, 1), 0.0, 4, 4)
+
+
+def test_a_pale_mark_before_a_number_stays_in_the_row_and_is_read(pipeline) -> None:
+    """Otsu, split by the dark digits, puts a pale "=" with the paper; the row
+    crop keeps it, so the recogniser sees it (a crop trimmed to the dark ink
+    lost it where nothing could tell it had been there)."""
+    [row] = _pale_mark_cell(190)
+    engine = get_engine("rapidocr", pipeline.scan.ocr)
+    chars = cell_chars_of_rows([row], engine, float(row.height_px), 255.0, pipeline.scan)
+    assert "".join(c.text for c in chars) == "=100%"
+
+
+class _MissesTheFirstMark:
+    """A recogniser that reads a row but places its first character one row
+    height into the ink: what RapidOCR does with a pale "=" it skips."""
+
+    def read_line(self, crop: np.ndarray) -> tuple[PixelLine, float]:
+        height = crop.shape[0]
+        boxes = [(float(height + 12 * i), 0.0, float(height + 12 * (i + 1)), float(height)) for i in range(4)]
+        return PixelLine("100%", boxes, [1.0] * 4), 1.0
+
+
+def test_ink_before_the_first_character_read_lowers_the_confidence(pipeline) -> None:
+    [row] = _pale_mark_cell(30)
+    typical = float(row.height_px)
+    chars = cell_chars_of_rows([row], _MissesTheFirstMark(), typical, 255.0, pipeline.scan)
+    assert "".join(c.text for c in chars) == "100%"
+    assert all(c.confidence == pytest.approx(pipeline.scan.unread_ink_factor) for c in chars)

@@ -387,14 +387,41 @@ def text_rows(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
     would shrink the text.
     """
     ink = ink_mask(crop).astype(np.uint8)  # none without contrast: a blank cell
-    ink[ink.mean(axis=1) > 0.8, :] = 0
-    ink[:, ink.mean(axis=0) > 0.8] = 0
+    rule_rows, rule_columns = ink.mean(axis=1) > 0.8, ink.mean(axis=0) > 0.8
+    ink[rule_rows, :] = 0
+    ink[:, rule_columns] = 0
+    pale = ink_mask(crop, PALE_INK_LENIENCE)
+    pale[rule_rows, :] = False
+    pale[:, rule_columns] = False
     rows = []
     for top, bottom in _ink_bands(ink.any(axis=1)):
         columns = np.flatnonzero(ink[top:bottom].any(axis=0))
         if ink[top:bottom].sum() >= 6:  # fewer inked pixels is a speck of dirt
-            rows.append((int(columns[0]), top, int(columns[-1]) + 1, bottom))
+            left, right = _with_pale_strokes(pale[top:bottom], int(columns[0]), int(columns[-1]) + 1)
+            rows.append((left, top, right, bottom))
     return rows
+
+
+# Pale strokes beside a row's ink belong to the row: Otsu, split by the dark
+# digits, leaves a blurred "=" of "=100%" with the paper, and a crop trimmed
+# to Otsu's ink cuts it off where no one can tell it was there.
+PALE_INK_LENIENCE = 0.5
+
+
+def _with_pale_strokes(pale: np.ndarray, left: int, right: int) -> tuple[int, int]:
+    """``left``/``right`` widened over pale ink that continues the row: columns
+    with two or more pale pixels, no more than half the row's height apart."""
+    gap = max(2, pale.shape[0] // 2)
+    marked = np.flatnonzero(pale.sum(axis=0) >= 2)
+    for column in marked[marked < left][::-1]:
+        if left - column > gap:
+            break
+        left = int(column)
+    for column in marked[marked >= right]:
+        if column - (right - 1) > gap:
+            break
+        right = int(column) + 1
+    return left, right
 
 
 def _ink_bands(has_ink: np.ndarray) -> list[tuple[int, int]]:

@@ -33,7 +33,6 @@ _DASH_READINGS = frozenset({"一", "1", "-", "—", "–", "_", "－", "l", "I"}
 _NOISE_MARKS = frozenset("•·●★☆*$+.,'`°^~")
 
 
-
 @dataclass(frozen=True, slots=True)
 class TextRow:
     """One text row of a cell: its crop, padded for the recogniser, where
@@ -120,6 +119,8 @@ def _single_row_chars(
         # reads 一 or 1, but in a form it is the dash of a cell with no
         # value.  (Rule remnants are flat too; they read as nothing.)
         return _spread("—", row.bbox, confidence)
+    if _unread_lead_px(line.char_boxes, row.crop) > options.unread_ink_rows * row.height_px:
+        confidence *= options.unread_ink_factor
     em = _cell_em(typical, options)
     text = settle_widths(
         line.text, line.char_boxes, em, options.full_width_em, _blank_columns(row.crop), cjk_brackets_full=True
@@ -201,6 +202,16 @@ def _white_border(image: np.ndarray, top: int, bottom: int, left: int, right: in
 def _blank_columns(crop: np.ndarray) -> np.ndarray:
     """True for each pixel column of a text row without ink."""
     return ~ink_mask(crop).any(axis=0)
+
+
+def _unread_lead_px(char_boxes: list[BBox], crop: np.ndarray) -> float:
+    """How far the row's ink starts before the first character box the
+    recogniser gave (0 without boxes: an engine that gives none).  Only the
+    lead is measured: the boxes' right ends drift on long rows."""
+    inked = np.flatnonzero(~_blank_columns(crop))
+    if not char_boxes or not inked.size:
+        return 0.0
+    return max(0.0, char_boxes[0][0] - inked[0])
 
 
 def _cell_em(typical_row_px: float, options: ScanOptions) -> float:

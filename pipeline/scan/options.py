@@ -65,6 +65,13 @@ class ScanOptions:
     # contrast of the page's typical cell row is a remnant (seal, fold), not
     # print: cell text at 200 dpi reaches 10-80 grey, such remnants 120-160.
     faint_row_contrast: float = 0.7
+    # A cell row whose ink starts more than this many row heights before the
+    # first character the recogniser placed holds a mark it did not read (a
+    # pale "=" or "<=" before a number, lost at confidence 1.0): the row's
+    # confidence is multiplied by ``unread_ink_factor``.  Read characters
+    # start within 0.25 row heights of their ink; missed ones 0.6-0.9.
+    unread_ink_rows: float = 0.5
+    unread_ink_factor: float = 0.8
     keep_image: bool = False  # keep the cleaned image on Page.image (4-9 MB a page)
     # A bitonal scan's cell crops before recognition: none | close (one-pixel
     # gaps in strokes) | smooth (re-rendered grey); see docs/scan-space.md.
