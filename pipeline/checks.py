@@ -200,6 +200,26 @@ def _execution_rate_check(path: str, executed: Stated, budget: Stated, rate: Sta
     return check(f"{path}.execution_rate = executed / annual_budget × 100", passed, [rate, executed, budget], message)
 
 
+def _weights_check(path: str, record: Performance, config: dict[str, Any]) -> Check | None:
+    """The fund weight and every indicator's add up to the full marks, where
+    every indicator row states its weight."""
+    weights = [stated(row.weight, f"{path}.indicators[{i}].weight") for i, row in enumerate(record.indicators)]
+    if len(weights) < 2 or not all(weights):
+        return None
+    terms = [w for w in weights if w is not None]
+    funds = [w for i, row in enumerate(record.funds) if (w := stated(row.weight, f"{path}.funds[{i}].weight"))]
+    full = Decimal(str(config["weights_total"]))
+    tolerance = Decimal(str(config["score_per_term"])) * (len(terms) + 1)
+    indicators_sum = sum((t.number for t in terms), Decimal(0))
+    if funds:
+        terms, allowed = [funds[0], *terms], [full - funds[0].number]
+    else:
+        allowed = [full - Decimal(str(fund)) for fund in config["fund_weight_unprinted"]]
+    passed = any(abs(indicators_sum - target) <= tolerance for target in allowed)
+    message = f"{' + '.join(t.text for t in terms)} {'=' if passed else '!='} {full}"
+    return check(f"{path} weights add up to {full}", passed, terms, message)
+
+
 def _performance_checks(index: int, record: Performance, config: dict[str, Any]) -> list[Check]:
     path = f"performance[{index}]"
     checks: list[Check] = []
@@ -224,6 +244,8 @@ def _performance_checks(index: int, record: Performance, config: dict[str, Any])
             passed = score.number <= weight.number + score.half_unit
             message = f"{score.text} {'<=' if passed else '>'} {weight.text}"
             checks.append(check(f"{ind_path}.score <= weight", passed, [score, weight], message))
+    if weights := _weights_check(path, record, config):
+        checks.append(weights)
     total = stated(record.total_score, f"{path}.total_score")
     if total and indicator_scores:
         terms = fund_scores[:1] + indicator_scores
@@ -247,10 +269,10 @@ def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
         ("statement", statement_checks(document, config["statements"], per_value)),
         ("narrative", narrative_checks(document, per_value, config["purposes"])),
     ]
-    total_labels = load_rules(resolve_path(rules_dir or DEFAULT_RULES_DIR)).performance.total_row
+    performance_rules = load_rules(resolve_path(rules_dir or DEFAULT_RULES_DIR)).performance
     for index, record in enumerate(document.performance):
         groups.append(("performance.arithmetic", _performance_checks(index, record, config)))
-        groups.append(("performance.form", form_checks(index, record, total_labels)))
+        groups.append(("performance.form", form_checks(index, record, performance_rules)))
     checks = []
     for rule_id, found in groups:
         for result in found:

@@ -9,10 +9,14 @@ field.  These checks look at a form's own structure, no vocabulary:
 * an indicator row states its 分值 (weight), in a form that has them;
 * a 三级指标 is not a "…指标" label of the form's 一级/二级 columns (a shift);
 * a 偏差原因 is not a bare number (a shift of 分值/得分 into it);
-* no level holds the total row's label.
+* no level holds the total row's label;
+* no cell holds a label of the indicator header (the header of a form's
+  continuation page read as a row);
+* no row repeats an earlier one cell for cell (a row read twice where a
+  spurious rule cut a cell in two).
 
-``form_checks(index, record, total_labels)`` returns one Check per form;
-when it fails it names every field of the rows that broke a rule.
+``form_checks(index, record, rules)`` returns one Check per form; when it
+fails it names every field of the rows that broke a rule.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 
 from pipeline.model import Check, Field, Indicator, Performance
+from pipeline.records.rules import PerformanceRules, compact
 
 _BARE_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _LEVELS = ("level1", "level2")
@@ -28,14 +33,20 @@ _LEVELS = ("level1", "level2")
 _LEVEL_SUFFIX = "指标"
 
 
-def form_checks(index: int, record: Performance, total_labels: frozenset[str]) -> list[Check]:
+def form_checks(index: int, record: Performance, rules: PerformanceRules) -> list[Check]:
     if not record.indicators:
         return []
     labels = {_text(getattr(row, name)) for row in record.indicators for name in _LEVELS} - {""}
     weighted = any(row.weight.value is not None for row in record.indicators)  # a form with a 分值 column
+    header_labels = frozenset(rules.indicator_columns)
     broken: list[tuple[int, str]] = []
+    seen: dict[tuple[str, ...], int] = {}
     for row_index, row in enumerate(record.indicators):
-        reason = _broken(row, labels, total_labels, weighted)
+        cells = tuple(_text(getattr(row, name)) for name in Indicator.model_fields)
+        reason = _broken(row, labels, rules.total_row, weighted) or _header_cell(cells, header_labels)
+        if reason is None and any(cells) and cells in seen:
+            reason = f"repeats row {seen[cells]} cell for cell"
+        seen.setdefault(cells, row_index)
         if reason:
             broken.append((row_index, reason))
     path = f"performance[{index}]"
@@ -46,8 +57,9 @@ def form_checks(index: int, record: Performance, total_labels: frozenset[str]) -
         if getattr(record.indicators[row_index], name).value is not None
     ]
     message = "; ".join(f"row {row_index}: {reason}" for row_index, reason in broken) or "every row well formed"
-    return [Check(rule=f"{path}.indicators are whole indicator rows", passed=not broken, fields=fields,
-                  message=message)]
+    return [
+        Check(rule=f"{path}.indicators are whole indicator rows", passed=not broken, fields=fields, message=message)
+    ]
 
 
 def _broken(row: Indicator, labels: set[str], total_labels: frozenset[str], weighted: bool) -> str | None:
@@ -63,6 +75,13 @@ def _broken(row: Indicator, labels: set[str], total_labels: frozenset[str], weig
         text = _text(getattr(row, name))
         if any(label in text for label in total_labels):
             return f"{name} '{text}' holds the total row's label"
+    return None
+
+
+def _header_cell(cells: tuple[str, ...], header_labels: frozenset[str]) -> str | None:
+    for text in cells:
+        if text and compact(text) in header_labels:
+            return f"'{text}' is a label of the indicator header"
     return None
 
 

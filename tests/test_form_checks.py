@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pipeline.checks import run
 from pipeline.confidence import ConfidenceOptions, score
+from pipeline.config import resolve_path
 from pipeline.form_checks import form_checks
 from pipeline.model import DocumentInfo
 from pipeline.records import extract
+from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
 from tests.builders import table_from_grid
 from tests.test_performance import ROWS_000
 
 INFO = DocumentInfo(doc_id="sha256:test", file="test.pdf", pages=1, page_sources=["ocr"])
-TOTAL = frozenset({"总分"})
+RULES = load_rules(resolve_path(DEFAULT_RULES_DIR)).performance
 FIRST_INDICATOR = 9  # the row of ROWS_000 under the indicator header
 
 
 def _check(rows: list[list[str]]):
     [record] = extract([], [table_from_grid(rows)], INFO).performance
-    [check] = form_checks(0, record, TOTAL)
+    [check] = form_checks(0, record, RULES)
     return record, check
 
 
@@ -49,9 +51,46 @@ def test_a_row_shifted_one_column_left_is_flagged() -> None:
 def test_failed_shape_sends_the_rows_fields_to_review() -> None:
     row = ROWS_000[FIRST_INDICATOR]
     broken = [*row[:6], "", "", ""]
-    document = extract([], [table_from_grid([*ROWS_000[:FIRST_INDICATOR], broken, *ROWS_000[FIRST_INDICATOR + 1:]])],
-                       INFO)
+    document = extract(
+        [], [table_from_grid([*ROWS_000[:FIRST_INDICATOR], broken, *ROWS_000[FIRST_INDICATOR + 1 :]])], INFO
+    )
     document.checks = run(document)
     score(document, ConfidenceOptions(calibration=None))
     assert document.performance[0].indicators[0].level3.status == "review"
     assert document.performance[0].indicators[1].level3.status == "auto"
+
+
+def test_the_indicator_header_read_as_a_row_is_flagged() -> None:
+    """A continuation page's repeated header, stitched in as an indicator row."""
+    header = ROWS_000[FIRST_INDICATOR - 1]
+    rows = [
+        *ROWS_000[: FIRST_INDICATOR + 2],
+        [ROWS_000[FIRST_INDICATOR][0], *header[1:]],
+        *ROWS_000[FIRST_INDICATOR + 2 :],
+    ]
+    record, check = _check(rows)
+    assert not check.passed
+    assert "performance[0].indicators[2].level1" in check.fields, record.indicators[2]
+    assert not any(path.startswith("performance[0].indicators[1].") for path in check.fields)
+
+
+def test_a_row_read_twice_is_flagged_and_breaks_the_weights() -> None:
+    row = ROWS_000[FIRST_INDICATOR + 1]
+    rows = [*ROWS_000[: FIRST_INDICATOR + 2], row, *ROWS_000[FIRST_INDICATOR + 2 :]]
+    document = extract([], [table_from_grid(rows)], INFO)
+    checks = {check.id: check for check in run(document) if check.id in ("performance.form",)}
+    assert not checks["performance.form"].passed
+    assert "performance[0].indicators[2].level3" in checks["performance.form"].fields
+    [weights] = [check for check in run(document) if "weights add up" in check.rule]
+    assert not weights.passed and "performance[0].indicators[2].weight" in weights.fields
+
+
+def test_weights_add_up_with_or_without_a_printed_fund_weight() -> None:
+    document = extract([], [table_from_grid(ROWS_000)], INFO)
+    [weights] = [check for check in run(document) if "weights add up" in check.rule]
+    assert weights.passed, weights.message
+    fund_row = ROWS_000[3]
+    no_fund_weight = [*ROWS_000[:3], [*fund_row[:5], "—", *fund_row[6:]], *ROWS_000[4:]]
+    document = extract([], [table_from_grid(no_fund_weight)], INFO)
+    [weights] = [check for check in run(document) if "weights add up" in check.rule]
+    assert weights.passed, weights.message  # the fund's 10 left unprinted
