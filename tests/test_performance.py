@@ -7,6 +7,8 @@ with their true merged cells (``<``: covered by the cell to the left,
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.model import DocumentInfo, Performance, Table
 from pipeline.records import extract
 from tests.builders import table_from_grid
@@ -160,6 +162,16 @@ def test_project_table_of_seed_000() -> None:
     )
     assert record.indicators[2].deviation_reason.value is None
     assert (record.total_score.value, record.total_score.source, record.total_score.page) == ("93.99", "93.99 分", 5)
+
+
+@pytest.mark.parametrize("misread", ["分", "总分八"])
+def test_a_total_row_with_its_label_misread_is_still_the_total(misread: str) -> None:
+    """The 总分 row's one label cell spans 一级指标 to 实际完成值, as no
+    indicator's does: the row is the total however its short label reads."""
+    rows = [[misread if text == "总分" else text for text in cells] for cells in ROWS_000]
+    [record] = records(table_from_grid(rows))
+    assert len(record.indicators) == len(EXPECTED_INDICATORS_000)
+    assert record.total_score.value == "93.99"
 
 
 def test_levels_carried_down_when_the_grid_has_no_spans() -> None:

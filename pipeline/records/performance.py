@@ -207,7 +207,7 @@ def _indicators(grid: _Grid, perf: PerformanceRules, rules: Rules) -> tuple[list
     carried: dict[str, Field] = {}
     carried_here: set[str] = set()  # levels the last indicator took from the row above
     for row in range(header_row + 1, grid.table.n_rows):
-        if grid.row_has(row, perf.total_row):
+        if grid.row_has(row, perf.total_row) or (indicators and _one_label_cell(grid, row, columns)):
             score_col = columns.get("score")
             score_cell = grid.table.cell_at(row, score_col) if score_col is not None else None
             return indicators, _cell_field(score_cell, normalize.fund_cell, rules)
@@ -242,6 +242,15 @@ def _indicators(grid: _Grid, perf: PerformanceRules, rules: Rules) -> tuple[list
             carried[name] = fields[name]
         indicators.append(Indicator(**fields))
     return indicators, Field()
+
+
+def _one_label_cell(grid: _Grid, row: int, columns: dict[str, int]) -> bool:
+    """Whether one cell starting on the row covers every column from 一级指标
+    to 实际完成值: the 总分 row's label, which no indicator row has.  Its
+    short label is read wrong often enough ("分", "总分八") to need this."""
+    names = [name for name in ("level1", "level3", "target", "actual") if name in columns]
+    cells = {id(cell): cell for name in names if (cell := grid.table.cell_at(row, columns[name])) is not None}
+    return len(names) == 4 and len(cells) == 1 and next(iter(cells.values())).row == row
 
 
 def _lower_part_of_a_split_row(grid: _Grid, row: int, columns: dict[str, int]) -> bool:
