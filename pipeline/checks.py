@@ -18,8 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.checks_arith import Stated, check, ratio_within_rounding, stated, sum_check
 from pipeline.config import resolve_path
 from pipeline.form_checks import form_checks
@@ -27,6 +25,7 @@ from pipeline.model import Check, Document, ExpenditureItem, Figure, Performance
 from pipeline.narrative_checks import narrative_checks
 from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
 from pipeline.statement_checks import statement_checks
+from pipeline.yaml_data import load_yaml
 
 CHECKS_FILE = "checks.yaml"
 
@@ -38,7 +37,7 @@ def checks_config(rules_dir: str | Path | None = None) -> dict[str, Any]:
     """``checks.yaml`` of a rules folder (configs/rules by default)."""
     path = resolve_path(rules_dir or DEFAULT_RULES_DIR) / CHECKS_FILE
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 def _interval(low: Decimal, high: Decimal, value: Decimal, slack: Decimal) -> bool:

@@ -23,6 +23,8 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
 
+from pipeline.yaml_data import load_yaml
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # Installed: the data lies inside the package; checked out: beside it.
 ASSET_ROOT = _PACKAGE_DIR if (_PACKAGE_DIR / "configs").is_dir() else _PACKAGE_DIR.parent
@@ -122,7 +124,7 @@ def _type_name(hint: Any) -> str:
 
 def _read_yaml(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: cannot read config: {reason}") from exc

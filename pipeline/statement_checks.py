@@ -18,12 +18,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
-
 from pipeline.checks_arith import Stated, stated, sum_check
 from pipeline.config import CONFIG_DIR
 from pipeline.model import Check, Document, Statement
 from pipeline.records.statements.rules import label, row_name
+from pipeline.yaml_data import load_yaml
 
 CODES_FILE = CONFIG_DIR / "codes" / "classification.yaml"
 
@@ -31,7 +30,7 @@ CODES_FILE = CONFIG_DIR / "codes" / "classification.yaml"
 def code_names() -> dict[str, str]:
     """功能分类 and 经济分类 code -> 科目名称 (compact), from ``configs/codes``."""
     with CODES_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = load_yaml(handle)
     return {code: label(name) for kind in ("function", "economic") for code, name in data[kind].items()}
 
 

@@ -27,12 +27,11 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from pipeline.cjk import is_cjk
 from pipeline.config import CONFIG_DIR
 from pipeline.model import Char, Page, PageNote, union_bbox
 from pipeline.textlines import group_into_lines
+from pipeline.yaml_data import load_yaml
 
 RADICALS_FILE = CONFIG_DIR / "rules" / "radicals.yaml"
 
@@ -77,7 +76,7 @@ def fold_radicals(chars: list[Char], radicals_file: Path = RADICALS_FILE) -> int
 @cache
 def _radicals(path: Path) -> dict[str, str]:
     with path.open(encoding="utf-8") as handle:
-        return {str(k): str(v) for k, v in (yaml.safe_load(handle) or {}).items()}
+        return {str(k): str(v) for k, v in (load_yaml(handle) or {}).items()}
 
 
 @cache

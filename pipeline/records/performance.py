@@ -58,12 +58,12 @@ class _Grid:
         exact = next((cell for cell in cells if self.label(cell) in labels), None)
         if exact is not None:
             return exact
-        return next((cell for cell in cells if _nearestlabel_text(self.label(cell), labels) is not None), None)
+        return next((cell for cell in cells if _label_one_edit_away(self.label(cell), labels) is not None), None)
 
     def canonical(self, cell: TableCell, labels: frozenset[str] | dict[str, str]) -> str | None:
         """The label of ``labels`` that ``cell`` names (exactly or by one edit), if any."""
         text = self.label(cell)
-        return text if text in labels else _nearestlabel_text(text, labels)
+        return text if text in labels else _label_one_edit_away(text, labels)
 
     def header_row(self, columns: dict[str, str], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
         """The last row of the first header naming every required column;
@@ -98,7 +98,7 @@ class _Grid:
                 leftover.append(cell)
         for cell in leftover:
             missing = {label: name for label, name in columns.items() if name not in found}
-            near = _nearestlabel_text(self.label(cell), missing)
+            near = _label_one_edit_away(self.label(cell), missing)
             if near is not None:
                 found[missing[near]] = cell.col
         return found
@@ -120,9 +120,13 @@ class _Grid:
         return any(self.canonical(cell, labels) is not None for cell in self.rows[row])
 
 
-def _nearestlabel_text(text: str, labels: frozenset[str] | dict[str, str]) -> str | None:
+def _label_one_edit_away(text: str, labels: frozenset[str] | dict[str, str]) -> str | None:
     """The one label of ``labels`` (at least ``_MIN_FUZZY_LABEL`` long) one edit from ``text``."""
-    near = {label for label in labels if len(label) >= _MIN_FUZZY_LABEL and _one_edit(text, label)}
+    if len(text) < _MIN_FUZZY_LABEL - 1:
+        return None
+    # Lengths first: most cells are far longer or shorter than any label.
+    lengths = range(max(_MIN_FUZZY_LABEL, len(text) - 1), len(text) + 2)
+    near = {label for label in labels if len(label) in lengths and _one_edit(text, label)}
     return near.pop() if len(near) == 1 else None
 
 

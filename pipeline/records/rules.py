@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
 from pipeline.config import CONFIG_DIR
 from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, LEVEL_WORD, POINT_LOOKALIKES, fold
+from pipeline.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from pipeline.records.statements.rules import StatementRules
@@ -287,7 +287,7 @@ class Rules:
 
 def _read(rules_dir: Path, name: str) -> dict[str, Any]:
     with (rules_dir / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 @cache

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.config import CONFIG_DIR, ConfigError, options_for
+from pipeline.yaml_data import load_yaml
 
 REVIEW_CONFIG = CONFIG_DIR / "review.yaml"
 
@@ -38,7 +39,7 @@ def load_review_options(path: str | Path | None = None) -> ReviewOptions:
     values: dict = {}
     for source in sections:
         try:
-            data = yaml.safe_load(Path(source).read_text(encoding="utf-8")) or {}
+            data = load_yaml(Path(source).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{source}: cannot read the review config: {exc}") from None
         if not isinstance(data, dict) or set(data) - {"review"}:

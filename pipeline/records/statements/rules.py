@@ -10,9 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.records.rules import compact
+from pipeline.yaml_data import load_yaml
 
 STATEMENTS_FILE = "statements.yaml"
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.]|\(\d+\))")
@@ -125,7 +124,7 @@ def _label_sets(raw: list[list[str]]) -> LabelSets:
 
 def load_statement_rules(rules_dir: Path) -> StatementRules:
     with (rules_dir / STATEMENTS_FILE).open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+        data: dict[str, Any] = load_yaml(handle)
     three = data["three_public"]
     return StatementRules(
         titles=tuple((form, re.compile(pattern)) for form, pattern in data["titles"]),
