@@ -111,6 +111,10 @@ class OcrEngine(Protocol):
         a box per character in the crop's pixels, and the line's confidence."""
         ...
 
+    def read_lines(self, image_crops: list[np.ndarray]) -> list[tuple[PixelLine, float]]:
+        """``read_line`` of each crop, in order (an engine may batch them)."""
+        ...
+
 
 @dataclass(slots=True)
 class PixelLine:
@@ -139,6 +143,9 @@ class RegionReader(ABC):
     def read_line(self, image_crop: np.ndarray) -> tuple[PixelLine, float]:
         """One line of any length (see ``_in_pieces``)."""
         return self._in_pieces(image_crop, self._read_line)
+
+    def read_lines(self, image_crops: list[np.ndarray]) -> list[tuple[PixelLine, float]]:
+        return [self.read_line(crop) for crop in image_crops]
 
     def _in_pieces(
         self, image_crop: np.ndarray, read: Callable[[np.ndarray], tuple[PixelLine, float]]

@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.imaging import ink_mask
 from pipeline.model import BBox, Char, Table, TableCell
-from pipeline.ocr import OcrEngine
+from pipeline.ocr import OcrEngine, PixelLine
 from pipeline.ocr.base import ROW_PAD_PX, clean_cell, pad_row, split_box, text_rows
 from pipeline.preprocess import Affine
 from pipeline.scan.options import ScanOptions
@@ -63,9 +63,47 @@ def cell_chars(view: PageView, grids: list[Table], engine: OcrEngine, options: S
     ink = median(row.darkest for row in every_row)
     faint = 255 - options.faint_row_contrast * (255 - ink)
     votes = WidthVotes()
-    chars = [char for rows in cells for char in cell_chars_of_rows(rows, engine, typical, faint, options, votes)]
+    plans = [_cell_plan(rows, typical, faint, options) for rows in cells]
+    # One batched recognition for the page's cell lines: most are short
+    # numbers, and the recogniser pads each input to a fixed width anyway.
+    read = iter(engine.read_lines([plan.crop for plan in plans if plan.crop is not None]))
+    chars = [
+        char
+        for plan in plans
+        for char in _plan_chars(plan, next(read) if plan.crop is not None else None, engine, typical, options, votes)
+    ]
     votes.settle()
     return chars
+
+
+@dataclass(frozen=True, slots=True)
+class _CellPlan:
+    """How one cell is read: its rows too tall for one line (by detection),
+    and the one line its other rows make (``crop``: the single row, or the
+    wrapped rows side by side, each starting at ``starts``)."""
+
+    tall: list[TextRow]
+    lines: list[TextRow]
+    crop: np.ndarray | None
+    starts: list[int]
+
+
+def _cell_plan(rows: list[TextRow], typical: float, faint: float, options: ScanOptions) -> _CellPlan:
+    # Dust or a seal's remnant alone on its row: too small to be a
+    # character, or far paler than the page's cell text (a pale flat
+    # stroke is at most a dash, which says as little).
+    printed = [
+        row
+        for row in rows
+        if max(row.height_px, row.width_px) >= options.speck_row_ratio * typical and row.darkest <= faint
+    ]
+    tall = [row for row in printed if row.height_px > options.tall_row_ratio * typical]
+    lines = [row for row in printed if row.height_px <= options.tall_row_ratio * typical]
+    if len(lines) == 1:
+        return _CellPlan(tall, lines, lines[0].crop, [0])
+    if lines:
+        return _CellPlan(tall, lines, *_side_by_side(lines, round(options.joined_row_gap * typical)))
+    return _CellPlan(tall, lines, None, [])
 
 
 def cell_chars_of_rows(
@@ -81,37 +119,42 @@ def cell_chars_of_rows(
     gathers the page's punctuation widths, else the cell's own settle)."""
     own_votes = votes is None
     votes = votes if votes is not None else WidthVotes()
-    # Dust or a seal's remnant alone on its row: too small to be a
-    # character, or far paler than the page's cell text (a pale flat
-    # stroke is at most a dash, which says as little).
-    printed = [
-        row
-        for row in rows
-        if max(row.height_px, row.width_px) >= options.speck_row_ratio * typical and row.darkest <= faint
-    ]
-    tall = [row for row in printed if row.height_px > options.tall_row_ratio * typical]
-    lines = [row for row in printed if row.height_px <= options.tall_row_ratio * typical]
+    plan = _cell_plan(rows, typical, faint, options)
+    read = engine.read_line(plan.crop) if plan.crop is not None else None
+    chars = _plan_chars(plan, read, engine, typical, options, votes)
+    if own_votes:
+        votes.settle()
+    return chars
+
+
+def _plan_chars(
+    plan: _CellPlan,
+    read: tuple[PixelLine, float] | None,
+    engine: OcrEngine,
+    typical: float,
+    options: ScanOptions,
+    votes: WidthVotes,
+) -> list[Char]:
+    """A cell's chars: its tall rows detected and read, then its line as ``read``."""
     chars: list[Char] = []
-    for row in tall:
+    for row in plan.tall:
         # Wrapped lines that the ink projection could not split apart.
         # Detector boxes are padded (``box_to_font_size``): sized by them,
         # the chars of neighbouring lines would overlap and interleave.
         for line in engine.read(row.crop, to_points=row.to_points):
             size = (line.bbox[3] - line.bbox[1]) / options.box_to_font_size
             chars += line_chars(line, size, options.char_box_height)
-    if len(lines) == 1:
-        chars += _single_row_chars(lines[0], engine, typical, options, votes)
-    elif lines:
-        chars += _wrapped_rows_chars(lines, engine, typical, options, votes)
-    if own_votes:
-        votes.settle()
-    return chars
+    if read is None:
+        return chars
+    line, confidence = read
+    if len(plan.lines) == 1:
+        return chars + _single_row_chars(plan.lines[0], line, confidence, typical, options, votes)
+    return chars + _wrapped_rows_chars(plan, line, confidence, typical, options, votes)
 
 
 def _single_row_chars(
-    row: TextRow, engine: OcrEngine, typical: float, options: ScanOptions, votes: WidthVotes
+    row: TextRow, line: PixelLine, confidence: float, typical: float, options: ScanOptions, votes: WidthVotes
 ) -> list[Char]:
-    line, confidence = engine.read_line(row.crop)
     if is_noise_reading(line.text):
         return []
     if line.text.strip() in _DASH_READINGS and row.height_px < options.dash_row_ratio * typical:
@@ -130,9 +173,9 @@ def _single_row_chars(
 
 
 def _wrapped_rows_chars(
-    rows: list[TextRow], engine: OcrEngine, typical: float, options: ScanOptions, votes: WidthVotes
+    plan: _CellPlan, line: PixelLine, confidence: float, typical: float, options: ScanOptions, votes: WidthVotes
 ) -> list[Char]:
-    """The text rows of one wrapped cell read as a single line, side by side.
+    """The text rows of one wrapped cell, read as a single line side by side.
 
     Read row by row, the recogniser drops a comma that wrapping pushed to the
     start of a row ("，产生差异"); in one line it sits between words as
@@ -141,8 +184,7 @@ def _wrapped_rows_chars(
     not printed spacing), and a comma or colon at a row's edge is left to
     the page's ``votes``.
     """
-    joined, starts = _side_by_side(rows, round(options.joined_row_gap * typical))
-    line, confidence = engine.read_line(joined)
+    rows, starts = plan.lines, plan.starts
     if is_noise_reading(line.text):
         return []
     shares: list[list[int]] = [[] for _ in rows]
@@ -150,7 +192,7 @@ def _wrapped_rows_chars(
         row = int(np.searchsorted(starts, (left + right) / 2, side="right")) - 1
         shares[min(max(row, 0), len(rows) - 1)].append(index)
     em = _cell_em(typical, options)
-    blank = _blank_columns(joined)
+    blank = _blank_columns(plan.crop)
     texts = [
         settle_widths(
             "".join(line.text[i] for i in share),
