@@ -117,14 +117,12 @@ class RapidOcrEngine(RegionReader):
 
     def _recognise(self, piece: np.ndarray) -> tuple[PixelLine, float]:
         """Recognition alone on ``piece``, each character boxed at its CTC column."""
-        result = self._ocr(piece, **self._line_only)
-        if not result.txts:
-            return PixelLine("", [], []), 0.0
-        return _recognised(piece, result.txts[0], result.scores[0], result.word_results[0])
+        return self._recognise_all([piece])[0]
 
     def _recognise_all(self, pieces: list[np.ndarray]) -> list[tuple[PixelLine, float]]:
-        """``_recognise`` of every piece, in rapidocr's batches: each input
-        made ready as its own call makes it (colour, size bounds)."""
+        """Recognition alone on every piece, in rapidocr's batches: each input
+        made ready as a call of rapidocr's own makes it (colour, size bounds),
+        each character boxed at its CTC column."""
         if not pieces:
             return []
         from rapidocr.main import RapidOCRError
@@ -143,7 +141,8 @@ class RapidOcrEngine(RegionReader):
 
 def _recognised(piece: np.ndarray, text: str, score: float, columns: object) -> tuple[PixelLine, float]:
     height, width = piece.shape[:2]
-    return _columns_line(text, float(score), columns, float(width), float(height)), float(score)
+    score = float(score)
+    return _columns_line(text, score, columns, float(width), float(height)), score
 
 
 def _columns_line(text: str, score: float, columns: object, width: float, height: float) -> PixelLine:
