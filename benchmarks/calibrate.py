@@ -60,7 +60,7 @@ def main() -> None:
     save_calibrations(
         args.out,
         calibrations,
-        fitted_on=f"seeds {args.seeds}, scans of {args.scan_seeds} as {args.presets}",
+        fitted_on={"text": f"seeds {args.seeds}", "ocr": f"scans of {args.scan_seeds} as {args.presets}"},
         fields={key: sum(r.page_source == key for r in results) for key in calibrations if "/" not in key},
     )
     print(f"wrote {args.out}")

@@ -4,9 +4,11 @@ Generates reports from seeds of one split (``tuning`` or ``held-out``,
 ``tests/corpus/space.py``), scans each at a point of the damage space drawn
 for that split (a held-out scan lies in one of the held-out regions), runs
 the full pipeline with calibration off and writes one JSON line per field:
-its section, kind, raw confidence, whether it was right, its page, and the
-page's bin for every damage factor.  One more line per document says which
-of the truth's tables were found (as a record or sent to review).
+its section, kind, raw confidence, whether it was right, its page, the
+page's bin for every damage factor, and the share of the page's characters
+read with doubt (``confidence.doubtful_share``: what grades a poor scan).
+One more line per document says which of the truth's tables were found (as
+a record or sent to review).
 
 ``benchmarks/space_report.py`` reads these dumps: F1 per factor bin, the
 calibration fitted on the tuning split and judged on the held-out one.
@@ -33,11 +35,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.confidence import field_kind
+from pipeline.confidence import doubtful_share, field_kind
 from pipeline.config import load_config
 from pipeline.evaluate import FieldResult, evaluate
 from pipeline.flow import Pipeline
 from pipeline.model import Document
+from pipeline.stages import Timings
 from tests.corpus.degrade import scan_point
 from tests.corpus.generate import generate
 from tests.corpus.space import (
@@ -87,9 +90,12 @@ def main() -> None:
             for point in _points(args.points, seed, truth["pages"], held_out):
                 scanned = scan_point(pdf, Path(tmp) / f"{pdf.stem}-scan.pdf", point, seed=seed)
                 started = time.perf_counter()
-                document = pipeline.run(scanned)
+                timings = Timings()
+                source, errors = pipeline.read_pages(scanned, timings=timings)
+                document = pipeline.assemble(scanned, source, errors, timings)
                 seconds = time.perf_counter() - started
-                lines = list(_lines(args.split, seed, point, document, truth, seconds))
+                doubtful = [doubtful_share(page.chars) for page in source.pages]
+                lines = list(_lines(args.split, seed, point, document, truth, seconds, doubtful))
                 for line in lines:
                     out.write(json.dumps({**line, "engine": pipeline.scan.engine}, ensure_ascii=False) + "\n")
                 out.flush()
@@ -116,7 +122,8 @@ def _f1(fields: list[dict]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
-def _lines(split: str, seed: int, point: ScanPoint, document: Document, truth: dict, seconds: float):
+def _lines(split: str, seed: int, point: ScanPoint, document: Document, truth: dict, seconds: float,
+           doubtful: list[float | None]):
     evaluation = evaluate(document, truth)
     failed = {path for check in document.checks if not check.passed for path in check.fields}
     common = {"split": split, "seed": seed, "region": point.region, "dpi": point.scanner.dpi,
@@ -130,7 +137,8 @@ def _lines(split: str, seed: int, point: ScanPoint, document: Document, truth: d
                "kind": field_kind(result.path, result.truth if result.predicted is None else result.predicted),
                "predicted": result.predicted, "truth": result.truth, "correct": result.correct,
                "confidence": result.confidence, "page": result.page, "page_source": result.page_source,
-               "in_failed_check": result.path in failed, "bins": bins}
+               "in_failed_check": result.path in failed, "bins": bins,
+               "doubtful": doubtful[result.page - 1] if result.page and result.page <= len(doubtful) else None}
 
 
 def _located(results: list[FieldResult]) -> list[FieldResult]:

@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import itertools
 
 from pipeline.confidence import (
+    POOR_SCAN,
     Calibration,
+    PageGrade,
     calibration_for,
     fit_calibrations,
     load_calibrations,
@@ -49,6 +51,9 @@ def main() -> None:
     lines = [json.loads(line) for dump in args.dumps for line in dump.read_text(encoding="utf-8").splitlines()]
     fields = [line for line in lines if line["type"] == "field"]
     documents = [line for line in lines if line["type"] == "document"]
+    grade = PageGrade()
+    for record in fields:
+        record["source"] = calibration_source(record, grade)
     calibrations = fit(r for r in fields if r["split"] == "tuning")
     for record in fields:
         record["calibrated"] = calibrated(record, calibrations)
@@ -58,6 +63,7 @@ def main() -> None:
     out += _sections_table(fields)
     out += _factor_tables(fields, args.plots)
     out += _reliability_tables(fields)
+    out += _grade_choice(fields)
     text = "\n".join(out)
     print(text)
     if args.markdown:
@@ -70,10 +76,19 @@ def main() -> None:
         seeds = sorted({d["seed"] for d in documents if d["split"] == "tuning"})
         counts = {**earlier.get("fields", {}),
                   "ocr": sum(1 for r in fields if r["split"] == "tuning" and r["confidence"] is not None)}
-        save_calibrations(args.write_calibration, {**kept, **calibrations},
-                          fitted_on=f"ocr: scans of tuning seeds {seeds} across the damage space "
-                                    f"(benchmarks/scan_space.py); text: {earlier.get('fitted_on', 'identity')}",
+        save_calibrations(args.write_calibration, {**kept, **calibrations}, grade,
+                          fitted_on={"ocr": f"scans of tuning seeds {seeds} across the damage space "
+                                            "(benchmarks/scan_space.py)",
+                                     "text": _text_fitted_on(earlier.get("fitted_on"))},
                           fields=counts)
+
+
+def _text_fitted_on(earlier: dict | str | None) -> str:
+    """What the kept text-layer maps were fitted on, from the file's record
+    (a mapping per source; a string in files written before that)."""
+    if isinstance(earlier, dict):
+        return earlier.get("text", "identity")
+    return earlier.rsplit("text: ", 1)[-1] if earlier else "identity"
 
 
 # --------------------------------------------------------------------------
@@ -81,9 +96,17 @@ def main() -> None:
 # --------------------------------------------------------------------------
 
 
+def calibration_source(record: dict, grade: PageGrade | None) -> str:
+    """The page source a field is calibrated as (``confidence.calibration_sources``)."""
+    source = record["page_source"] or "ocr"
+    if source == "ocr" and grade is not None and grade.is_poor(record.get("doubtful")):
+        return POOR_SCAN
+    return source
+
+
 def fit(records: Iterable[dict]) -> dict[str, Calibration]:
     return fit_calibrations(
-        (r["page_source"], r["kind"], r["confidence"], r["correct"])
+        (r["source"], r["kind"], r["confidence"], r["correct"])
         for r in records
         if r["confidence"] is not None and r["page_source"] is not None
     )
@@ -92,8 +115,46 @@ def fit(records: Iterable[dict]) -> dict[str, Calibration]:
 def calibrated(record: dict, calibrations: dict[str, Calibration]) -> float | None:
     if record["confidence"] is None:
         return None
-    value = calibration_for(calibrations, record["page_source"] or "ocr", record["kind"])(record["confidence"])
+    value = calibration_for(calibrations, record["source"], record["kind"])(record["confidence"])
     return value * FAILED_CHECK_FACTOR if record["in_failed_check"] else value
+
+
+def _grade_choice(fields: list[dict]) -> list[str]:
+    """How the poor-scan share was chosen: on the tuning split alone, each
+    report's fields calibrated by maps fitted on the other reports."""
+    tuning = [dict(r) for r in fields if r["split"] == "tuning" and r["confidence"] is not None]
+    seeds = sorted({r["seed"] for r in tuning})
+    out = ["## Choosing the poor-scan grade (tuning split only, leave one report out)", "",
+           f"A page is a poor scan when at least this share of its characters was read under "
+           f"{PageGrade.below:g}.", "",
+           "| poor-scan share | fields >= 0.95 | wrong | share wrong | worst factor bin (>= 100 fields) |",
+           "|---|---|---|---|---|"]
+    for share in (None, 0.15, 0.2, 0.25, 0.3, 0.35):
+        grade = PageGrade(share=share) if share is not None else None
+        for record in tuning:
+            record["source"] = calibration_source(record, grade)
+        for seed in seeds:
+            calibrations = fit(r for r in tuning if r["seed"] != seed)
+            for record in tuning:
+                if record["seed"] == seed:
+                    record["calibrated"] = calibrated(record, calibrations)
+        sure = [r for r in tuning if r["calibrated"] >= THRESHOLD]
+        wrong = sum(not r["correct"] for r in sure)
+        share_wrong, n, name, value = _worst_bins(sure, minimum=100)[0]
+        out.append(f"| {share if share is not None else 'no grade'} | {len(sure)} of {len(tuning)} | {wrong} | "
+                   f"{wrong / max(1, len(sure)):.4f} | {name} {value}: {share_wrong:.4f} of {n} |")
+    return [*out, ""]
+
+
+def _worst_bins(sure: list[dict], minimum: int = 1) -> list[tuple[float, int, str, str]]:
+    """(share wrong, fields, factor, bin) of every factor bin among ``sure`` fields, worst first."""
+    worst = []
+    for factor in FACTORS:
+        for value in {r["bins"].get(factor.name) for r in sure if r["bins"]}:
+            mine = [r for r in sure if r["bins"].get(factor.name) == value]
+            if len(mine) >= minimum:
+                worst.append((sum(not r["correct"] for r in mine) / len(mine), len(mine), factor.name, value))
+    return sorted(worst, reverse=True) or [(0.0, 0, "—", "—")]
 
 
 # --------------------------------------------------------------------------
@@ -172,15 +233,13 @@ def _reliability_tables(fields: list[dict]) -> list[str]:
             sure = [r for r in scored if r["split"] == split and r["region"] == region and r["calibrated"] >= THRESHOLD]
             wrong = sum(not r["correct"] for r in sure)
             out.append(f"| {split} | {region} | {len(sure)} | {wrong} | {wrong / max(1, len(sure)):.4f} |")
-    out += ["", "Worst factor bins at >= 0.95 (held-out; share wrong, fields):", ""]
-    worst = []
-    for factor in FACTORS:
-        for value in {r["bins"].get(factor.name) for r in scored if r["bins"]}:
-            sure = [r for r in scored if r["split"] == "held-out" and r["bins"].get(factor.name) == value
-                    and r["calibrated"] >= THRESHOLD]
-            if sure:
-                worst.append((sum(not r["correct"] for r in sure) / len(sure), len(sure), factor.name, value))
-    out += [f"- {name} {value}: {share:.4f} of {n}" for share, n, name, value in sorted(worst, reverse=True)[:8]]
+    for split in SPLITS:
+        sure = [r for r in scored if r["split"] == split and r["calibrated"] >= THRESHOLD]
+        out += ["", f"Worst factor bins at >= 0.95 ({split}; share wrong, fields):", ""]
+        out += [f"- {name} {value}: {share:.4f} of {n}" for share, n, name, value in _worst_bins(sure)[:8]]
+    out += ["", "Pages graded poor scans: " + ", ".join(
+        f"{split} {len({(r['seed'], r['page']) for r in scored if r['split'] == split and r['source'] == POOR_SCAN})}"
+        f" of {len({(r['seed'], r['page']) for r in scored if r['split'] == split})}" for split in SPLITS)]
     out += ["", "Reliability (calibrated confidence bin -> observed accuracy, fields):", "",
             "| split | region | " + " | ".join(_bin_names()) + " |", "|---|---|" + "---|" * len(_bin_names())]
     for split in SPLITS:

@@ -6,10 +6,16 @@ made).  Here that raw score goes through a monotone calibration map fitted on
 generated documents with known truth (``benchmarks/calibrate.py`` writes
 ``models/calibration.json``), fields named by a failed check are marked down,
 and everything under the review threshold goes to the correction queue.
+
+A scanned page on which many characters were read with some doubt is a poor
+scan: there the recogniser's confident readings are wrong more often too (a
+bitonal "%" read as "°" at 1.0), so its fields are calibrated by maps of
+their own (page source ``ocr-poor``), and the page gets a ``poor_scan`` note.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -20,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import resolve_path
-from .model import Check, Document, iter_fields
+from .model import Char, Check, Document, Page, PageNote, iter_fields
 
 PERSON_STATUSES = {"corrected", "confirmed"}
 
@@ -43,8 +49,28 @@ class Calibration:
         return float(np.interp(raw_confidence, self.raw, self.calibrated))
 
 
+@dataclass(frozen=True)
+class PageGrade:
+    """When a scanned page is a poor scan: at least ``share`` of its
+    characters read with confidence below ``below``.  The defaults were
+    chosen on the tuning split of the damage space by leave-one-report-out
+    fits (``benchmarks/space_report.py``); the calibration file records the
+    grade its maps were fitted with."""
+
+    below: float = 0.995
+    share: float = 0.25
+
+    def is_poor(self, doubtful: float | None) -> bool:
+        return doubtful is not None and doubtful >= self.share
+
+
 IDENTITY = Calibration()
-FIELD_KINDS = ("amount", "percentage", "indicator", "text")
+POOR_SCAN = "ocr-poor"  # the page source of a poor scan's fields, for calibration
+FIELD_KINDS = ("amount", "percentage", "indicator", "text", "long_text")
+# Text of at least this many characters is exactly right less often at the
+# same character confidence (a comma dropped from a sentence leaves no
+# doubtful character behind); chosen with ``PageGrade`` on the tuning split.
+LONG_TEXT_CHARS = 10
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _PERCENT_NAME = re.compile(r"(pct|rate)$")
 
@@ -52,13 +78,32 @@ _PERCENT_NAME = re.compile(r"(pct|rate)$")
 def field_kind(path: str, value: object) -> str:
     """What sort of value a field holds, for calibration: an amount (or
     count, score), a percentage, an indicator's target/actual (a comparison
-    sign, a number and a unit, where symbols are the usual slips), or text."""
+    sign, a number and a unit, where symbols are the usual slips), short
+    text, or long text (a sentence, a project name)."""
     name = path.rsplit(".", 1)[-1]
     if name in ("target", "actual"):
         return "indicator"
     if isinstance(value, int) or (isinstance(value, str) and _NUMBER.match(value)):
         return "percentage" if _PERCENT_NAME.search(name) else "amount"
-    return "text"
+    return "long_text" if isinstance(value, str) and len(value) >= LONG_TEXT_CHARS else "text"
+
+
+def doubtful_share(chars: Iterable[Char], below: float = PageGrade.below) -> float | None:
+    """The share of a page's printed characters read with confidence under
+    ``below``; None for a page with none."""
+    confidences = [char.confidence for char in chars if not char.text.isspace()]
+    if not confidences:
+        return None
+    return round(sum(value < below for value in confidences) / len(confidences), 4)
+
+
+def load_page_grade(path: str | Path | None) -> PageGrade | None:
+    """The page grade the calibration file's maps were fitted with (None: it
+    has no poor-scan maps, and no page is graded)."""
+    if path is None or not resolve_path(path).exists():
+        return None
+    grade = json.loads(resolve_path(path).read_text(encoding="utf-8")).get("poor_scan")
+    return PageGrade(**grade) if grade else None
 
 
 def load_calibrations(path: str | Path | None) -> dict[str, Calibration]:
@@ -74,17 +119,25 @@ def load_calibrations(path: str | Path | None) -> dict[str, Calibration]:
 
 
 def calibration_for(calibrations: dict[str, Calibration], source: str, kind: str) -> Calibration:
-    """The most specific map fitted: source and kind, else source, else none."""
-    return calibrations.get(f"{source}/{kind}") or calibrations.get(source, IDENTITY)
+    """The most specific map fitted: source and kind, else source; a poor
+    scan without maps of its own uses the OCR ones; else none."""
+    sources = (source, "ocr") if source == POOR_SCAN else (source,)
+    for key in (f"{name}{suffix}" for name in sources for suffix in (f"/{kind}", "")):
+        if key in calibrations:
+            return calibrations[key]
+    return IDENTITY
 
 
-def save_calibrations(path: str | Path, calibrations: dict[str, Calibration], **meta: object) -> None:
+def save_calibrations(
+    path: str | Path, calibrations: dict[str, Calibration], grade: PageGrade | None = None, **meta: object
+) -> None:
     def as_json(fit: Calibration) -> dict[str, list[float]]:
         return {"raw": list(fit.raw), "calibrated": list(fit.calibrated)}
 
     payload = {
         "by_page_source": {key: as_json(fit) for key, fit in calibrations.items() if "/" not in key},
         "by_field_kind": {key: as_json(fit) for key, fit in calibrations.items() if "/" in key},
+        **({"poor_scan": dataclasses.asdict(grade)} if grade else {}),
         **meta,
     }
     resolve_path(path).write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
@@ -136,16 +189,17 @@ def fit_calibrations(samples: Iterable[tuple[str, str, float, bool]]) -> dict[st
     }
 
 
-def score(document: Document, options: ConfidenceOptions | None = None) -> Document:
-    """Calibrated confidence and status for every Field of ``document``."""
+def score(document: Document, options: ConfidenceOptions | None = None, pages: Iterable[Page] = ()) -> Document:
+    """Calibrated confidence and status for every Field of ``document``;
+    its scanned ``pages`` (with their chars) are graded first."""
     options = options or ConfidenceOptions()
     calibrations = load_calibrations(options.calibration)
-    page_sources = document.document.page_sources
+    sources = calibration_sources(document, pages, load_page_grade(options.calibration))
     in_failed_check = failed_paths(document.checks)
     for path, field in iter_fields(document):
         if field.status in PERSON_STATUSES:
             continue
-        source = page_sources[field.page - 1] if field.page and field.page <= len(page_sources) else "text"
+        source = sources[field.page - 1] if field.page and field.page <= len(sources) else "text"
         confidence = calibration_for(calibrations, source, field_kind(path, field.value))(field.confidence)
         if path in in_failed_check:
             confidence *= options.failed_check_factor
@@ -153,6 +207,25 @@ def score(document: Document, options: ConfidenceOptions | None = None) -> Docum
         needs_person = field.value is not None and (confidence < options.review_threshold or path in in_failed_check)
         field.status = "review" if needs_person else "auto"
     return document
+
+
+def calibration_sources(document: Document, pages: Iterable[Page], grade: PageGrade | None) -> list[str]:
+    """Per page, the source its fields are calibrated as: ``text``, ``ocr``
+    or, for a poor scan (noted on the document), ``ocr-poor``."""
+    sources = list(document.document.page_sources)
+    if grade is None:
+        return sources
+    for page in pages:
+        if page.source != "ocr" or not 0 < page.number <= len(sources):
+            continue
+        doubtful = doubtful_share(page.chars, grade.below)
+        if grade.is_poor(doubtful):
+            sources[page.number - 1] = POOR_SCAN
+            message = (f"{doubtful:.0%} of its characters read with confidence under {grade.below:g}: "
+                       "its fields are calibrated as a poor scan's")
+            document.document.page_notes.append(PageNote(page=page.number, kind="poor_scan", message=message))
+    document.document.page_notes.sort(key=lambda note: note.page)
+    return sources
 
 
 def failed_paths(checks: Iterable[Check]) -> set[str]:

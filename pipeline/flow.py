@@ -108,7 +108,7 @@ class Pipeline:
         document.page_errors = sorted(errors, key=lambda error: error.page)
         document.document.status = "partial" if errors else "complete"
         with timings.stage("confidence", isolate=False):
-            document = confidence.score(document, self.confidence)
+            document = confidence.score(document, self.confidence, pages=source.pages)
         document.document.timings = timings.rounded()
         return document
 

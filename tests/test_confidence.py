@@ -5,8 +5,19 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pipeline.confidence import ConfidenceOptions, fit_calibration, save_calibrations, score
-from pipeline.model import Check, Document, DocumentInfo, Figure
+from pipeline.confidence import (
+    IDENTITY,
+    ConfidenceOptions,
+    PageGrade,
+    calibration_for,
+    doubtful_share,
+    field_kind,
+    fit_calibration,
+    load_page_grade,
+    save_calibrations,
+    score,
+)
+from pipeline.model import Char, Check, Document, DocumentInfo, Figure, Page
 
 
 def test_fit_is_monotone_and_tracks_accuracy() -> None:
@@ -60,3 +71,55 @@ def test_a_failed_check_sends_its_fields_to_review_and_people_win() -> None:
     assert (total.status, total.confidence) == ("review", 0.5)
     assert (corrected.status, corrected.confidence) == ("corrected", 1.0)
     assert untouched.status == "auto"
+
+
+def test_long_text_is_a_kind_of_its_own() -> None:
+    assert field_kind("performance[0].name", "短名") == "text"
+    assert field_kind("performance[0].goal_actual", "年度内完成内部审计业务5个，完成政策宣传册的印制") == "long_text"
+    assert field_kind("performance[0].indicators[0].actual", "完全达到预期效果的情况") == "indicator"
+    assert field_kind("figures.income_total", "3369.63") == "amount"
+
+
+def _scanned_page(number: int, confidences: list[float]) -> Page:
+    chars = [Char(text="字", bbox=(0, 0, 1, 1), confidence=value) for value in confidences]
+    return Page(number=number, width=595, height=842, source="ocr", chars=chars)
+
+
+def test_a_poor_scan_is_noted_and_calibrated_by_its_own_maps(tmp_path: Path) -> None:
+    ocr_fit = fit_calibration([0.99] * 100, [True] * 99 + [False])
+    poor_fit = fit_calibration([0.99] * 100, [True] * 80 + [False] * 20)
+    path = tmp_path / "calibration.json"
+    grade = PageGrade(below=0.995, share=0.25)
+    save_calibrations(path, {"ocr": ocr_fit, "ocr-poor/amount": poor_fit}, grade)
+    assert load_page_grade(path) == grade
+
+    info = DocumentInfo(doc_id="sha256:0", file="x.pdf", pages=2, page_sources=["ocr", "ocr"])
+    document = Document(document=info, figures=[_figure("income_total", 0.99, page=1),
+                                                 _figure("income_year", 0.99, page=2)])
+    clean, poor = _scanned_page(1, [1.0] * 9 + [0.9]), _scanned_page(2, [1.0] * 7 + [0.9] * 3)
+    document = score(document, ConfidenceOptions(calibration=str(path)), pages=[clean, poor])
+
+    on_clean, on_poor = document.figures
+    assert on_clean.confidence > 0.95 and on_clean.status == "auto"
+    assert on_poor.confidence < 0.85 and on_poor.status == "review"
+    [note] = document.document.page_notes
+    assert (note.page, note.kind) == (2, "poor_scan") and "30%" in note.message
+
+
+def test_a_poor_scan_without_maps_of_its_own_uses_the_ocr_ones() -> None:
+    ocr, ocr_amount = fit_calibration([0.5] * 50, [True] * 50), fit_calibration([0.5] * 50, [False] * 50)
+    calibrations = {"ocr": ocr, "ocr/amount": ocr_amount}
+    assert calibration_for(calibrations, "ocr-poor", "amount") is ocr_amount
+    assert calibration_for(calibrations, "ocr-poor", "text") is ocr
+    assert calibration_for(calibrations, "text", "text") is IDENTITY
+
+
+def test_without_a_grade_in_the_calibration_no_page_is_graded(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    save_calibrations(path, {"ocr": fit_calibration([0.99] * 100, [True] * 100)})
+    info = DocumentInfo(doc_id="sha256:0", file="x.pdf", pages=1, page_sources=["ocr"])
+    document = Document(document=info, figures=[_figure("income_total", 0.99, page=1)])
+    document = score(document, ConfidenceOptions(calibration=str(path)), pages=[_scanned_page(1, [0.5] * 10)])
+    assert document.document.page_notes == []
+    assert doubtful_share(_scanned_page(1, [0.5, 1.0]).chars) == 0.5
+    assert doubtful_share([]) is None
