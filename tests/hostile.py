@@ -197,6 +197,19 @@ def blank_scan(target: Path, dpi: int = 150, noise: float = 6.0) -> Path:
     return target
 
 
+def darkened_scan(target: Path, dpi: int = 150) -> Path:
+    """A bitonal page gone black where the light fell off: one blob of black
+    over all but a corner of white paper, whatever it held hidden under it."""
+    import numpy as np
+    from PIL import Image
+
+    height, width = int(11.69 * dpi), int(8.27 * dpi)
+    ys, xs = np.mgrid[0:height, 0:width]
+    image = Image.fromarray(np.where(xs / width - ys / height > 0.45, 255, 0).astype(np.uint8))
+    image.convert("1", dither=Image.Dither.NONE).save(target, "PDF", resolution=float(dpi))
+    return target
+
+
 def in_bands(source: Path, target: Path, pages: int, bands: int) -> Path:
     """The first ``pages`` pages of ``source`` each cut into ``bands``
     horizontal strips, one strip a page: a long document of little text."""

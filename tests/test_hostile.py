@@ -216,6 +216,12 @@ def test_a_sparse_page_is_not_taken_for_blank(text: str, size_px: int, grey: int
     assert page.source == "ocr" and not page.blank
 
 
+def test_a_page_gone_black_is_ocred_not_blank(folder: Path) -> None:
+    """One blob of ink over most of the page is not an empty page."""
+    [page] = open_pdf(hostile.darkened_scan(folder / "darkened.pdf")).pages
+    assert page.source == "ocr" and not page.blank
+
+
 def test_a_page_of_outlined_glyphs_is_ocred_not_blank(folder: Path) -> None:
     [page] = open_pdf(hostile.outlined_glyphs(folder / "outlined.pdf")).pages
     assert page.source == "ocr" and not page.blank

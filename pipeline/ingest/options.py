@@ -35,3 +35,7 @@ class IngestOptions:
     blank_contrast: int = 50
     blank_mark_px: int = 6
     blank_min_marks: int = 3
+    # Dark over more than this share of the thumbnail: not blank whatever
+    # its blobs (a page of text is 3-8% dark there, a title page under 1%;
+    # those are judged by their marks).
+    blank_max_dark_share: float = 0.02

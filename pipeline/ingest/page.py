@@ -94,10 +94,14 @@ def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
     """Whether the rendered page shows no print: fewer than
     ``blank_min_marks`` marks of ink on a thumbnail.  A mark is a blob a few
     pixels large and clearly darker than the paper, so sensor noise and
-    dust do not count, while one short line of faint text does.  In doubt
-    the page is OCR'd."""
+    dust do not count, while one short line of faint text does.  A page
+    dark over more than ``blank_max_dark_share`` of it is never blank,
+    however few blobs that darkness makes (a bitonal scan gone black under
+    uneven light is one blob).  In doubt the page is OCR'd."""
     grey = _thumbnail(raw_page, page, options.blank_thumbnail_px)
     dark = (grey < paper_level(grey, step=1) - options.blank_contrast).astype(np.uint8)
+    if np.count_nonzero(dark) > options.blank_max_dark_share * dark.size:
+        return False
     _, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     marks = int(np.count_nonzero(stats[1:, cv2.CC_STAT_AREA] >= options.blank_mark_px))
     return marks < options.blank_min_marks
