@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.checks_arith import Stated, check, ratio_within_rounding, stated, sum_check
 from pipeline.config import resolve_path
-from pipeline.form_checks import form_checks
+from pipeline.form_checks import form_checks, indicator_row_paths
 from pipeline.model import Check, Document, ExpenditureItem, Figure, Performance
 from pipeline.narrative_checks import narrative_checks
 from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
@@ -200,12 +200,15 @@ def _execution_rate_check(path: str, executed: Stated, budget: Stated, rate: Sta
 
 
 def _weights_check(path: str, record: Performance, config: dict[str, Any]) -> Check | None:
-    """The fund weight and every indicator's add up to the full marks, where
-    every indicator row states its weight."""
+    """The fund weight and every indicator's add up to the full marks.  Off
+    them, a row is missing, extra (a wrapped cell read as a row of its own,
+    a row read twice) or misread, and which cannot be told: every indicator
+    row waits for a person.  Where a row states no weight (the form check
+    names it), only a sum already over the full marks is judged."""
     weights = [stated(row.weight, f"{path}.indicators[{i}].weight") for i, row in enumerate(record.indicators)]
-    if len(weights) < 2 or not all(weights):
-        return None
     terms = [w for w in weights if w is not None]
+    if len(terms) < 2:
+        return None
     funds = [w for i, row in enumerate(record.funds) if (w := stated(row.weight, f"{path}.funds[{i}].weight"))]
     full = Decimal(str(config["weights_total"]))
     tolerance = Decimal(str(config["score_per_term"])) * (len(terms) + 1)
@@ -214,9 +217,17 @@ def _weights_check(path: str, record: Performance, config: dict[str, Any]) -> Ch
         terms, allowed = [funds[0], *terms], [full - funds[0].number]
     else:
         allowed = [full - Decimal(str(fund)) for fund in config["fund_weight_unprinted"]]
-    passed = any(abs(indicators_sum - target) <= tolerance for target in allowed)
+    if all(weights):
+        passed = any(abs(indicators_sum - target) <= tolerance for target in allowed)
+    elif indicators_sum > max(allowed) + tolerance:
+        passed = False
+    else:
+        return None
     message = f"{' + '.join(t.text for t in terms)} {'=' if passed else '!='} {full}"
-    return check(f"{path} weights add up to {full}", passed, terms, message)
+    result = check(f"{path} weights add up to {full}", passed, terms, message)
+    if not passed:
+        result.fields += [p for p in indicator_row_paths(path, record) if p not in result.fields]
+    return result
 
 
 def _performance_checks(index: int, record: Performance, config: dict[str, Any]) -> list[Check]:

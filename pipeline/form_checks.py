@@ -50,15 +50,23 @@ def form_checks(index: int, record: Performance, rules: PerformanceRules) -> lis
         if reason:
             broken.append((row_index, reason))
     path = f"performance[{index}]"
-    fields = [
-        f"{path}.indicators[{row_index}].{name}"
-        for row_index, _ in broken
-        for name in Indicator.model_fields
-        if getattr(record.indicators[row_index], name).value is not None
-    ]
+    fields = indicator_row_paths(path, record, [row_index for row_index, _ in broken])
     message = "; ".join(f"row {row_index}: {reason}" for row_index, reason in broken) or "every row well formed"
     return [
         Check(rule=f"{path}.indicators are whole indicator rows", passed=not broken, fields=fields, message=message)
+    ]
+
+
+def indicator_row_paths(path: str, record: Performance, rows: list[int] | None = None) -> list[str]:
+    """The paths of every stated field of the indicator ``rows`` (all rows
+    by default) of the form at ``path``: what waits for a person when a row
+    is in doubt."""
+    indices = range(len(record.indicators)) if rows is None else rows
+    return [
+        f"{path}.indicators[{row_index}].{name}"
+        for row_index in indices
+        for name in Indicator.model_fields
+        if getattr(record.indicators[row_index], name).value is not None
     ]
 
 

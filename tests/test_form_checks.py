@@ -94,3 +94,36 @@ def test_weights_add_up_with_or_without_a_printed_fund_weight() -> None:
     document = extract([], [table_from_grid(no_fund_weight)], INFO)
     [weights] = [check for check in run(document) if "weights add up" in check.rule]
     assert weights.passed, weights.message  # the fund's 10 left unprinted
+
+
+def _weights(rows: list[list[str]]):
+    document = extract([], [table_from_grid(rows)], INFO)
+    document.checks = run(document)
+    [weights] = [check for check in document.checks if "weights add up" in check.rule]
+    return document, weights
+
+
+def test_weights_off_the_full_marks_send_every_indicator_row_to_review() -> None:
+    """A row read twice with its 三级指标 cut short (not a repeat cell for
+    cell): nothing but the sum of weights shows it, and not which row it is."""
+    row = ROWS_000[FIRST_INDICATOR + 1]
+    cut = [*row[:3], row[3][-3:], *row[4:]]
+    document, weights = _weights([*ROWS_000[: FIRST_INDICATOR + 2], cut, *ROWS_000[FIRST_INDICATOR + 2 :]])
+    assert not weights.passed
+    assert "performance[0].indicators[0].level3" in weights.fields  # a row that is itself well read
+    score(document, ConfidenceOptions(calibration=None))
+    assert {row.level3.status for row in document.performance[0].indicators} == {"review"}
+    assert document.performance[0].funds[0].label.status == "auto"
+
+
+def test_a_row_without_a_weight_leaves_the_sum_unjudged_unless_it_is_over() -> None:
+    header = ROWS_000[FIRST_INDICATOR - 1]  # the indicator header read as a row: it states no 分值
+    header_row = [ROWS_000[FIRST_INDICATOR][0], *header[1:]]
+    rows = [*ROWS_000[: FIRST_INDICATOR + 1], header_row, *ROWS_000[FIRST_INDICATOR + 1 :]]
+    document = extract([], [table_from_grid(rows)], INFO)
+    assert not [check for check in run(document) if "weights add up" in check.rule]
+
+    row = ROWS_000[FIRST_INDICATOR + 1]
+    twice = [*row[:3], row[3][-3:], *row[4:]]
+    _, weights = _weights([*rows[: FIRST_INDICATOR + 3], twice, *rows[FIRST_INDICATOR + 3 :]])
+    assert not weights.passed, weights.message
