@@ -134,10 +134,28 @@ def speckle(image: np.ndarray, rng: random.Random, dpi: float, per_page: int) ->
 
 
 def bitonal(image: np.ndarray, threshold_offset: float) -> Image.Image:
-    """Black and white at Otsu's threshold moved by ``threshold_offset`` grey
-    levels: above zero keeps more ink (bold strokes), below loses it (thin)."""
+    """Black and white as a scanner's bitonal mode makes it: each pixel
+    against the white of the paper around it (the scanner calibrates its
+    white, and a camera's capture thresholds locally), at Otsu's threshold
+    of that flattened page moved by ``threshold_offset`` grey levels: above
+    zero keeps more ink (bold strokes), below loses it (thin).  One global
+    threshold would black out the dim side of an unevenly lit page."""
     grey = cv2.cvtColor(np.clip(image, 0, 255).astype(np.uint8), cv2.COLOR_RGB2GRAY)
-    otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    flat = np.clip(grey.astype(np.float32) / _paper_white(grey) * 255, 0, 255).astype(np.uint8)
+    otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     level = float(np.clip(otsu + threshold_offset, 1, 254))
-    _, black_white = cv2.threshold(grey, level, 255, cv2.THRESH_BINARY)
+    _, black_white = cv2.threshold(flat, level, 255, cv2.THRESH_BINARY)
     return Image.fromarray(black_white).convert("1", dither=Image.Dither.NONE)
+
+
+def _paper_white(grey: np.ndarray) -> np.ndarray:
+    """The paper's brightness at every pixel: ink closed over by a window
+    wider than a character, smoothed, never darker than mid grey (worked out
+    on an eighth of the resolution: light changes slowly across a page)."""
+    height, width = grey.shape
+    small = cv2.resize(grey, (max(1, width // 8), max(1, height // 8)), interpolation=cv2.INTER_AREA)
+    size = max(3, small.shape[1] // 40) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    white = cv2.GaussianBlur(cv2.dilate(small, kernel), (0, 0), size)
+    white = cv2.resize(white, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.maximum(white.astype(np.float32), 128.0)
