@@ -5,7 +5,8 @@ on scanned copies of some of them, pairs every predicted field's raw
 confidence with whether it was right, fits one monotone map per page source
 (text layer, OCR) and per source and field kind, and writes them to
 models/calibration.json.  ``benchmarks/space_report.py --write-calibration``
-refits the OCR maps on scans across the whole damage space.  Prints, per
+refits the OCR maps on scans across the whole damage space, with the
+poor-scan grade; run it after this script, which writes neither.  Prints, per
 source, how many fields reach the review threshold and how many of those are
 wrong, before and after.
 

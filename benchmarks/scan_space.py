@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.confidence import doubtful_share, field_kind
+from pipeline.confidence import PageGrade, doubtful_share, field_kind
 from pipeline.config import load_config
 from pipeline.evaluate import FieldResult, evaluate
 from pipeline.flow import Pipeline
@@ -138,7 +138,8 @@ def _lines(split: str, seed: int, point: ScanPoint, document: Document, truth: d
                "predicted": result.predicted, "truth": result.truth, "correct": result.correct,
                "confidence": result.confidence, "page": result.page, "page_source": result.page_source,
                "in_failed_check": result.path in failed, "bins": bins,
-               "doubtful": doubtful[result.page - 1] if result.page and result.page <= len(doubtful) else None}
+               "doubtful": doubtful[result.page - 1] if result.page and result.page <= len(doubtful) else None,
+               "doubtful_below": PageGrade.below}
 
 
 def _located(results: list[FieldResult]) -> list[FieldResult]:

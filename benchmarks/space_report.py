@@ -29,7 +29,7 @@ from pipeline.confidence import (
     PageGrade,
     calibration_for,
     fit_calibrations,
-    load_calibrations,
+    read_calibration_file,
     save_calibrations,
 )
 from pipeline.evaluate import SECTIONS, Score
@@ -70,12 +70,13 @@ def main() -> None:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(text + "\n", encoding="utf-8")
     if args.write_calibration:
-        kept = {k: v for k, v in load_calibrations(args.write_calibration).items() if not k.startswith("ocr")}
+        kept = {k: v for k, v in read_calibration_file(args.write_calibration)[0].items() if not k.startswith("ocr")}
         target = args.write_calibration
         earlier = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
         seeds = sorted({d["seed"] for d in documents if d["split"] == "tuning"})
-        counts = {**earlier.get("fields", {}),
-                  "ocr": sum(1 for r in fields if r["split"] == "tuning" and r["confidence"] is not None)}
+        counts = {**earlier.get("fields", {}), **{
+            source: sum(1 for r in fields if r["split"] == "tuning" and r["confidence"] is not None
+                        and r["source"] == source) for source in ("ocr", POOR_SCAN)}}
         save_calibrations(args.write_calibration, {**kept, **calibrations}, grade,
                           fitted_on={"ocr": f"scans of tuning seeds {seeds} across the damage space "
                                             "(benchmarks/scan_space.py)",
@@ -88,7 +89,8 @@ def _text_fitted_on(earlier: dict | str | None) -> str:
     (a mapping per source; a string in files written before that)."""
     if isinstance(earlier, dict):
         return earlier.get("text", "identity")
-    return earlier.rsplit("text: ", 1)[-1] if earlier else "identity"
+    # "ocr: …; text: <benchmarks/calibrate.py's>", whose text maps were fitted on "seeds […]"
+    return earlier.rsplit("text: ", 1)[-1].split(", scans of", 1)[0] if earlier else "identity"
 
 
 # --------------------------------------------------------------------------
@@ -97,11 +99,13 @@ def _text_fitted_on(earlier: dict | str | None) -> str:
 
 
 def calibration_source(record: dict, grade: PageGrade | None) -> str:
-    """The page source a field is calibrated as (``confidence.calibration_sources``)."""
+    """The page source a field is calibrated as (``confidence.grade_pages``)."""
     source = record["page_source"] or "ocr"
-    if source == "ocr" and grade is not None and grade.is_poor(record.get("doubtful")):
-        return POOR_SCAN
-    return source
+    if grade is None:
+        return source
+    if record.get("doubtful_below", grade.below) != grade.below:
+        raise SystemExit(f"dump graded at {record['doubtful_below']}, the grade wants {grade.below}: run it again")
+    return grade.source(source, record.get("doubtful"))
 
 
 def fit(records: Iterable[dict]) -> dict[str, Calibration]:

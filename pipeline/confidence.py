@@ -60,13 +60,15 @@ class PageGrade:
     below: float = 0.995
     share: float = 0.25
 
-    def is_poor(self, doubtful: float | None) -> bool:
-        return doubtful is not None and doubtful >= self.share
+    def source(self, page_source: str, doubtful: float | None) -> str:
+        """The source a page's fields are calibrated as: ``ocr-poor`` for a
+        scanned page with ``doubtful`` (``doubtful_share``) at ``share`` or more."""
+        poor = page_source == "ocr" and doubtful is not None and doubtful >= self.share
+        return POOR_SCAN if poor else page_source
 
 
 IDENTITY = Calibration()
 POOR_SCAN = "ocr-poor"  # the page source of a poor scan's fields, for calibration
-FIELD_KINDS = ("amount", "percentage", "indicator", "text", "long_text")
 # Text of at least this many characters is exactly right less often at the
 # same character confidence (a comma dropped from a sentence leaves no
 # doubtful character behind); chosen with ``PageGrade`` on the tuning split.
@@ -97,25 +99,23 @@ def doubtful_share(chars: Iterable[Char], below: float = PageGrade.below) -> flo
     return round(sum(value < below for value in confidences) / len(confidences), 4)
 
 
-def load_page_grade(path: str | Path | None) -> PageGrade | None:
-    """The page grade the calibration file's maps were fitted with (None: it
-    has no poor-scan maps, and no page is graded)."""
+def read_calibration_file(path: str | Path | None) -> tuple[dict[str, Calibration], PageGrade | None]:
+    """The maps of a calibration file: one per page source ("text", "ocr",
+    "ocr-poor") and, where fitted, per source and field kind
+    ("ocr/indicator"): evidence means different things on a text layer and
+    on OCR, and a percent sign's slips differ from a sentence's, so each is
+    fitted on its own.  And the page grade the maps were fitted with (None:
+    no poor-scan maps, no page is graded).  A malformed file raises
+    ValueError, KeyError or TypeError."""
     if path is None or not resolve_path(path).exists():
-        return None
-    grade = json.loads(resolve_path(path).read_text(encoding="utf-8")).get("poor_scan")
-    return PageGrade(**grade) if grade else None
-
-
-def load_calibrations(path: str | Path | None) -> dict[str, Calibration]:
-    """One map per page source ("text", "ocr") and, where fitted, per source
-    and field kind ("ocr/indicator"): evidence means different things on a
-    text layer and on OCR, and a percent sign's slips differ from a
-    sentence's, so each is fitted on its own."""
-    if path is None or not resolve_path(path).exists():
-        return {}
+        return {}, None
     data = json.loads(resolve_path(path).read_text(encoding="utf-8"))
     fits = {**data["by_page_source"], **data.get("by_field_kind", {})}
-    return {key: Calibration(tuple(fit["raw"]), tuple(fit["calibrated"])) for key, fit in fits.items()}
+    maps = {key: Calibration(tuple(fit["raw"]), tuple(fit["calibrated"])) for key, fit in fits.items()}
+    grade = PageGrade(**data["poor_scan"]) if data.get("poor_scan") else None
+    if grade is not None and not all(isinstance(v, int | float) for v in (grade.below, grade.share)):
+        raise TypeError(f"poor_scan: {data['poor_scan']} is not two numbers")
+    return maps, grade
 
 
 def calibration_for(calibrations: dict[str, Calibration], source: str, kind: str) -> Calibration:
@@ -193,8 +193,8 @@ def score(document: Document, options: ConfidenceOptions | None = None, pages: I
     """Calibrated confidence and status for every Field of ``document``;
     its scanned ``pages`` (with their chars) are graded first."""
     options = options or ConfidenceOptions()
-    calibrations = load_calibrations(options.calibration)
-    sources = calibration_sources(document, pages, load_page_grade(options.calibration))
+    calibrations, grade = read_calibration_file(options.calibration)
+    sources = grade_pages(document, pages, grade)
     in_failed_check = failed_paths(document.checks)
     for path, field in iter_fields(document):
         if field.status in PERSON_STATUSES:
@@ -209,22 +209,25 @@ def score(document: Document, options: ConfidenceOptions | None = None, pages: I
     return document
 
 
-def calibration_sources(document: Document, pages: Iterable[Page], grade: PageGrade | None) -> list[str]:
+def grade_pages(document: Document, pages: Iterable[Page], grade: PageGrade | None) -> list[str]:
     """Per page, the source its fields are calibrated as: ``text``, ``ocr``
-    or, for a poor scan (noted on the document), ``ocr-poor``."""
+    or ``ocr-poor``; each poor scan is also noted on the document (once)."""
     sources = list(document.document.page_sources)
     if grade is None:
         return sources
+    notes = document.document.page_notes
     for page in pages:
-        if page.source != "ocr" or not 0 < page.number <= len(sources):
+        if not 0 < page.number <= len(sources):
             continue
-        doubtful = doubtful_share(page.chars, grade.below)
-        if grade.is_poor(doubtful):
-            sources[page.number - 1] = POOR_SCAN
+        doubtful = doubtful_share(page.chars, grade.below) if page.source == "ocr" else None
+        sources[page.number - 1] = grade.source(page.source, doubtful)
+        if sources[page.number - 1] == POOR_SCAN:
             message = (f"{doubtful:.0%} of its characters read with confidence under {grade.below:g}: "
                        "its fields are calibrated as a poor scan's")
-            document.document.page_notes.append(PageNote(page=page.number, kind="poor_scan", message=message))
-    document.document.page_notes.sort(key=lambda note: note.page)
+            note = PageNote(page=page.number, kind="poor_scan", message=message)
+            if note not in notes:
+                notes.append(note)
+    notes.sort(key=lambda note: note.page)
     return sources
 
 

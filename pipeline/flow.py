@@ -194,6 +194,6 @@ def _check_engines_and_files(pipeline: Pipeline) -> None:
     if calibration and not resolve_path(calibration).is_file():
         raise ConfigError(f"configs: confidence.calibration: no such file: {resolve_path(calibration)}")
     try:
-        confidence.load_calibrations(calibration)
+        confidence.read_calibration_file(calibration)
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"configs: confidence.calibration: not a calibration file: {exc}") from None

@@ -10,6 +10,7 @@ touched, so a page image still shows the truth.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -197,15 +198,17 @@ def blank_scan(target: Path, dpi: int = 150, noise: float = 6.0) -> Path:
     return target
 
 
-def darkened_scan(target: Path, dpi: int = 150) -> Path:
+def darkened_scan(target: Path, dpi: int = 150, white: float = 0.15) -> Path:
     """A bitonal page gone black where the light fell off: one blob of black
-    over all but a corner of white paper, whatever it held hidden under it."""
+    over all but a corner (about ``white`` of the page) of white paper,
+    whatever it held hidden under it."""
     import numpy as np
     from PIL import Image
 
     height, width = int(11.69 * dpi), int(8.27 * dpi)
     ys, xs = np.mgrid[0:height, 0:width]
-    image = Image.fromarray(np.where(xs / width - ys / height > 0.45, 255, 0).astype(np.uint8))
+    corner = 1 - math.sqrt(2 * white)  # the triangle above x - y = corner covers ``white`` of the page
+    image = Image.fromarray(np.where(xs / width - ys / height > corner, 255, 0).astype(np.uint8))
     image.convert("1", dither=Image.Dither.NONE).save(target, "PDF", resolution=float(dpi))
     return target
 

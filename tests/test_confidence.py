@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
+
+import pytest
 
 from pipeline.confidence import (
     IDENTITY,
@@ -13,7 +16,7 @@ from pipeline.confidence import (
     doubtful_share,
     field_kind,
     fit_calibration,
-    load_page_grade,
+    read_calibration_file,
     save_calibrations,
     score,
 )
@@ -91,7 +94,7 @@ def test_a_poor_scan_is_noted_and_calibrated_by_its_own_maps(tmp_path: Path) -> 
     path = tmp_path / "calibration.json"
     grade = PageGrade(below=0.995, share=0.25)
     save_calibrations(path, {"ocr": ocr_fit, "ocr-poor/amount": poor_fit}, grade)
-    assert load_page_grade(path) == grade
+    assert read_calibration_file(path)[1] == grade
 
     info = DocumentInfo(doc_id="sha256:0", file="x.pdf", pages=2, page_sources=["ocr", "ocr"])
     document = Document(document=info, figures=[_figure("income_total", 0.99, page=1),
@@ -104,6 +107,18 @@ def test_a_poor_scan_is_noted_and_calibrated_by_its_own_maps(tmp_path: Path) -> 
     assert on_poor.confidence < 0.85 and on_poor.status == "review"
     [note] = document.document.page_notes
     assert (note.page, note.kind) == (2, "poor_scan") and "30%" in note.message
+    score(document, ConfidenceOptions(calibration=str(path)), pages=[clean, poor])
+    assert len(document.document.page_notes) == 1  # scored again: noted once
+
+
+def test_a_malformed_grade_is_refused_when_the_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    save_calibrations(path, {"ocr": fit_calibration([0.99] * 10, [True] * 10)})
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for bad in ({"below": 0.995, "share": "a quarter"}, {"below": 0.995, "share": 0.25, "extra": 1}):
+        path.write_text(json.dumps({**data, "poor_scan": bad}), encoding="utf-8")
+        with pytest.raises(TypeError):
+            read_calibration_file(path)
 
 
 def test_a_poor_scan_without_maps_of_its_own_uses_the_ocr_ones() -> None:

@@ -123,6 +123,12 @@ def test_a_row_without_a_weight_leaves_the_sum_unjudged_unless_it_is_over() -> N
     document = extract([], [table_from_grid(rows)], INFO)
     assert not [check for check in run(document) if "weights add up" in check.rule]
 
+    lost = [*ROWS_000[FIRST_INDICATOR][:6], "", *ROWS_000[FIRST_INDICATOR][7:]]  # a real row's 分值 not read
+    under = [*ROWS_000[:FIRST_INDICATOR], lost, *ROWS_000[FIRST_INDICATOR + 1 :]]
+    document = extract([], [table_from_grid(under)], INFO)
+    assert document.performance[0].indicators[0].weight.value is None
+    assert not [check for check in run(document) if "weights add up" in check.rule]  # under: the lost weight
+
     row = ROWS_000[FIRST_INDICATOR + 1]
     twice = [*row[:3], row[3][-3:], *row[4:]]
     _, weights = _weights([*rows[: FIRST_INDICATOR + 3], twice, *rows[FIRST_INDICATOR + 3 :]])

@@ -216,9 +216,11 @@ def test_a_sparse_page_is_not_taken_for_blank(text: str, size_px: int, grey: int
     assert page.source == "ocr" and not page.blank
 
 
-def test_a_page_gone_black_is_ocred_not_blank(folder: Path) -> None:
-    """One blob of ink over most of the page is not an empty page."""
-    [page] = open_pdf(hostile.darkened_scan(folder / "darkened.pdf")).pages
+@pytest.mark.parametrize("white", [0.15, 0.05])
+def test_a_page_gone_black_is_ocred_not_blank(white: float, folder: Path) -> None:
+    """One blob of ink over most of the page is not an empty page, nor is
+    one so dark that nothing of it is paper."""
+    [page] = open_pdf(hostile.darkened_scan(folder / "darkened.pdf", white=white)).pages
     assert page.source == "ocr" and not page.blank
 
 

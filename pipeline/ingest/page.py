@@ -99,7 +99,10 @@ def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
     however few blobs that darkness makes (a bitonal scan gone black under
     uneven light is one blob).  In doubt the page is OCR'd."""
     grey = _thumbnail(raw_page, page, options.blank_thumbnail_px)
-    dark = (grey < paper_level(grey, step=1) - options.blank_contrast).astype(np.uint8)
+    paper = paper_level(grey, step=1)
+    if paper < options.blank_contrast:
+        return False  # dark nearly all over: no paper to tell ink from
+    dark = (grey < paper - options.blank_contrast).astype(np.uint8)
     if np.count_nonzero(dark) > options.blank_max_dark_share * dark.size:
         return False
     _, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
