@@ -255,6 +255,19 @@ def sparse_scan(target: Path, text: str, size_px: int, grey: int = 0, dpi: int =
     return target
 
 
+def undecodable_image(source: Path, target: Path, page: int = 1, also: Path | None = None) -> Path:
+    """``source`` with ``also``'s pages after it, and the images of page
+    ``page`` (1-based) turned to a JPEG stream no decoder reads: a scan
+    damaged in storage whose file still opens."""
+    pdf = pikepdf.open(source)
+    if also is not None:
+        pdf.pages.extend(pikepdf.open(also).pages)
+    for image in pdf.pages[page - 1].get_images().values():
+        image.write(b"\xff\xd8\xff\xe0" + b"not a JPEG any more " * 500, filter=pikepdf.Name.DCTDecode)
+    pdf.save(target)
+    return target
+
+
 def outlined_glyphs(target: Path, count: int = 12) -> Path:
     """A born-digital page whose 'text' is vector outlines (filled paths), no text objects."""
     from reportlab.pdfgen.canvas import Canvas

@@ -229,6 +229,22 @@ def test_a_page_of_outlined_glyphs_is_ocred_not_blank(folder: Path) -> None:
     assert page.source == "ocr" and not page.blank
 
 
+def test_an_image_that_cannot_be_decoded_is_a_page_error_not_a_blank_page(folder: Path, pipeline) -> None:
+    """pdfium draws an undecodable image as nothing, so the page would pass
+    for empty paper: it must be a page error naming the image instead."""
+    line = hostile.sparse_scan(folder / "line.pdf", "单位：万元", 28)
+    paper = hostile.blank_scan(folder / "paper-to-break.pdf")
+    broken = hostile.undecodable_image(line, folder / "undecodable.pdf", page=2, also=paper)
+    source = open_pdf(broken)
+    assert [(error.page, error.stage) for error in source.errors] == [(2, "ingest")]
+    assert "image 1 of 1 (1240×1753 px, DCTDecode) cannot be decoded" in source.errors[0].message
+    assert source.pages[0].source == "ocr" and not source.pages[0].blank
+    document = pipeline.run(broken)
+    assert document.document.status == "partial"
+    assert "blank" not in _kinds(document)
+    assert [error.page for error in document.page_errors] == [2]
+
+
 def test_huge_page_is_refused_with_a_clear_line(excerpt: Path, folder: Path, pipeline) -> None:
     scanned = scan(excerpt, folder / "small-scan.pdf", dpi=100)
     document = pipeline.run(hostile.with_huge_page(scanned, folder / "huge.pdf"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
 
@@ -21,6 +21,8 @@ class PageObjects:
     drawings: int = 0  # paths and shadings: rules, charts, text turned into outlines
     image_area: float = 0.0
     bitonal_area: float = 0.0  # of images with one bit per pixel (CCITT G4, JBIG2, 1-bit scans)
+    # pdfium handles of the image objects, valid while the page stays loaded.
+    image_objects: list = field(default_factory=list)
 
     @property
     def drawn(self) -> bool:

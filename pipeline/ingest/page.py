@@ -72,6 +72,9 @@ def _route(page: Page, chars: list[Char], unmapped: int, objects: PageObjects, r
             )
         )
     page.source = "ocr"
+    if (broken := _undecodable_image(objects)) is not None:
+        # pdfium draws an image it cannot decode as nothing: the page would pass for blank.
+        raise IngestError(f"{broken} cannot be decoded: the page is not read")
     page.bitonal = objects.bitonal_area >= options.bitonal_cover * page.width * page.height
     if _blank_image(raw_page, page, options):
         page.blank = True
@@ -88,6 +91,31 @@ def _doubts(page: Page, chars: list[Char], objects: PageObjects, options: Ingest
     if mostly_invisible and area and objects.image_area >= options.invisible_image_cover * area:
         doubts.append("invisible text over a page image")
     return doubts
+
+
+def _undecodable_image(objects: PageObjects) -> str | None:
+    """The first image of the page that pdfium cannot decode, described
+    (its place, pixel size and filters), or None when every one decodes."""
+    for place, image in enumerate(objects.image_objects, start=1):
+        bitmap = pdfium_c.FPDFImageObj_GetBitmap(image)
+        if bitmap:
+            pdfium_c.FPDFBitmap_Destroy(bitmap)
+            continue
+        width, height = ctypes.c_uint(), ctypes.c_uint()
+        pdfium_c.FPDFImageObj_GetImagePixelSize(image, ctypes.byref(width), ctypes.byref(height))
+        filters = "/".join(_image_filters(image)) or "no filter"
+        return f"image {place} of {objects.images} ({width.value}×{height.value} px, {filters})"
+    return None
+
+
+def _image_filters(image) -> list[str]:
+    names = []
+    for index in range(pdfium_c.FPDFImageObj_GetImageFilterCount(image)):
+        size = pdfium_c.FPDFImageObj_GetImageFilter(image, index, None, 0)
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFImageObj_GetImageFilter(image, index, buffer, size)
+        names.append(buffer.value.decode("ascii", "replace"))
+    return names
 
 
 def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:

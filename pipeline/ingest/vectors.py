@@ -47,6 +47,7 @@ def _collect_rules(
             seen.invisible_texts += mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             seen.images += 1
+            seen.image_objects.append(obj)
             area = _object_area(obj)
             seen.image_area += area
             if _bits_per_pixel(obj, raw_page) == 1:
