@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.model import Field, Indicator
 from pipeline.records.rules import load_rules
-from pipeline.records.symbols import settle
+from pipeline.records.symbols import doubt_lost_equals, settle
 
 RULES = load_rules().performance.symbols
 
@@ -59,6 +59,26 @@ def test_a_form_that_writes_actuals_bare_is_left_bare() -> None:
     rows = [_row(">=67 户", "98 户"), _row(">=90%", "100%"), _row("<=1 年", "0.17 年"), _row(">=33 个", "=33 个")]
     settle(rows, RULES)
     assert [row.actual.value for row in rows] == ["98 户", "100%", "0.17 年", "=33 个"]
+
+
+def test_bare_actuals_in_a_document_that_writes_equals_stay_but_are_doubted() -> None:
+    """The first form kept one "=" of five, too few for its own habit; the
+    document's other form shows the hand."""
+    first = [_row(">=4 个", "=4 个"), _row(">=80%", "100%"), _row("<=1 年", "0.69 年"), _row("<=25 万元", "25 万元"),
+             _row(">=90%", "100%")]  # fmt: skip
+    second = [_row(">=2 个", "=2 个"), _row("<=575 万元", "548.57 万元")]
+    for form in (first, second):
+        settle(form, RULES)
+    doubt_lost_equals([first, second], RULES)
+    assert [row.actual.value for row in first] == ["=4 个", "100%", "0.69 年", "25 万元", "100%"]
+    assert [row.actual.confidence < 0.9 for row in first + second] == [False, True, True, True, True, False, True]
+
+
+def test_a_document_with_one_equals_actual_is_not_doubted() -> None:
+    form = [_row(">=67 户", "98 户"), _row(">=90%", "100%"), _row(">=33 个", "=33 个")]
+    settle(form, RULES)
+    doubt_lost_equals([form], RULES)
+    assert all(row.actual.confidence == 0.99 for row in form)
 
 
 def test_a_strict_limit_among_inclusive_ones_stays_but_is_doubted() -> None:

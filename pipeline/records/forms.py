@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline import stitch
 from pipeline.model import Performance, Table
+from pipeline.records import symbols
 from pipeline.records.performance import label_text, read_form
 from pipeline.records.rules import Rules
 from pipeline.tables import TableOptions
@@ -62,6 +63,7 @@ def extract_performance(tables: list[Table], rules: Rules, table_options: TableO
         reading.placed.append(f"performance[{len(reading.records)}]" if record is not None else None)
         if record is not None:
             reading.records.append(record)
+    symbols.doubt_lost_equals([record.indicators for record in reading.records], rules.performance.symbols)
     return reading
 
 

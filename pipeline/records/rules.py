@@ -202,6 +202,8 @@ class PerformanceRules:
     header_fields: dict[str, str]  # compact label -> field name
     fund_columns: dict[str, str]  # compact label -> column name
     fund_required: tuple[str, ...]
+    fund_total_only: tuple[str, ...]
+    fund_total_only_factor: float
     goal_expected: frozenset[str]
     goal_actual: frozenset[str]
     indicator_columns: dict[str, str]
@@ -215,6 +217,7 @@ class SymbolRules:
     percent_lookalikes: tuple[str, ...]
     equals_habit_share: float
     equals_habit_count: int
+    equals_doubt_count: int
     limit_habit_count: int
     repair_factor: float
     doubt_factor: float
@@ -230,6 +233,8 @@ def _performance_rules(raw: dict[str, Any]) -> PerformanceRules:
         header_fields=_invert(raw["header_fields"]),
         fund_columns=_invert(raw["fund_columns"]),
         fund_required=tuple(raw["fund_required"]),
+        fund_total_only=tuple(raw["fund_total_only"]),
+        fund_total_only_factor=float(raw["fund_total_only_factor"]),
         goal_expected=frozenset(compact(x) for x in raw["goal_expected"]),
         goal_actual=frozenset(compact(x) for x in raw["goal_actual"]),
         indicator_columns=_invert(raw["indicator_columns"]),

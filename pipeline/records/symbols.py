@@ -6,7 +6,8 @@ as ``<`` — and the recogniser is often sure of what it read.  Two habits of
 the forms give the context to settle them: a row's target and actual are
 measured in the same unit, and one form is filled in one hand (its numeric
 actuals all carry ``=`` or none do; its limits are all ``>=``/``<=`` or all
-strict).  Entry point: ``settle(indicators, rules)``; the rules are data
+strict).  Entry points: ``settle(indicators, rules)`` for each form, then
+``doubt_lost_equals(forms, rules)`` for the document; the rules are data
 (``indicator_symbols`` in ``configs/rules/performance.yaml``).
 
 A value changed keeps its ``source`` as read and loses confidence; a symbol
@@ -126,6 +127,20 @@ def _equals_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
     for indicator, q in actuals:
         if not q.op:
             indicator.actual = _changed(indicator.actual, _Quantity("=", q.number, q.gap, q.unit), rules.repair_factor)
+
+
+def doubt_lost_equals(forms: list[list[Indicator]], rules: SymbolRules) -> None:
+    """A bare numeric actual in a document whose forms write ``=`` before
+    some of theirs may have lost it too: one department fills its forms
+    in one hand, and a pale ``=`` goes on several rows of a scan, so a form
+    can keep too few for its own habit to show.  It stays as read, less
+    surely.  Run after ``settle`` on every form of the document."""
+    actuals = [(indicator, q) for form in forms for indicator in form if (q := _quantity(indicator.actual)) is not None]
+    if sum(q.op == "=" for _, q in actuals) < rules.equals_doubt_count:
+        return
+    for indicator, q in actuals:
+        if not q.op:
+            indicator.actual = _doubted(indicator.actual, rules.doubt_factor)
 
 
 def _limit_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
