@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.checks_arith import Stated, check, ratio_within_rounding, stated, sum_check
 from pipeline.config import resolve_path
-from pipeline.form_checks import form_checks, indicator_row_paths
+from pipeline.form_checks import form_checks, fund_checks, indicator_row_paths
 from pipeline.model import Check, Document, ExpenditureItem, Figure, Performance
 from pipeline.narrative_checks import narrative_checks
 from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
@@ -283,6 +283,7 @@ def run(document: Document, rules_dir: str | Path | None = None) -> list[Check]:
     for index, record in enumerate(document.performance):
         groups.append(("performance.arithmetic", _performance_checks(index, record, config)))
         groups.append(("performance.form", form_checks(index, record, performance_rules)))
+        groups.append(("performance.funds", fund_checks(index, record, performance_rules)))
     checks = []
     for rule_id, found in groups:
         for result in found:

@@ -13,10 +13,14 @@ field.  These checks look at a form's own structure, no vocabulary:
 * no cell holds a label of the indicator header (the header of a form's
   continuation page read as a row);
 * no row repeats an earlier one cell for cell (a row read twice where a
-  spurious rule cut a cell in two).
+  spurious rule cut a cell in two);
+* 分值, 执行率 and 得分 are stated on the first fund row (年度资金总额)
+  only, not on the rows below it, which carry "—" there.
 
 ``form_checks(index, record, rules)`` returns one Check per form; when it
 fails it names every field of the rows that broke a rule.
+``fund_checks(index, record, rules)`` returns one for its fund rows, naming
+the values out of place.
 """
 
 from __future__ import annotations
@@ -54,6 +58,25 @@ def form_checks(index: int, record: Performance, rules: PerformanceRules) -> lis
     message = "; ".join(f"row {row_index}: {reason}" for row_index, reason in broken) or "every row well formed"
     return [
         Check(rule=f"{path}.indicators are whole indicator rows", passed=not broken, fields=fields, message=message)
+    ]
+
+
+def fund_checks(index: int, record: Performance, rules: PerformanceRules) -> list[Check]:
+    """The rows below 年度资金总额 state no 分值, 执行率 or 得分."""
+    if len(record.funds) < 2:
+        return []
+    path = f"performance[{index}].funds"
+    out_of_place = [(row, name, value) for row, fund in enumerate(record.funds[1:], start=1)
+                    for name in rules.fund_total_only if (value := getattr(fund, name).value) is not None]  # fmt: skip
+    message = "; ".join(f"row {row} ('{_text(record.funds[row].label)}') states {name} {value}"
+                        for row, name, value in out_of_place)  # fmt: skip
+    return [
+        Check(
+            rule=f"{path} state 分值, 执行率 and 得分 on the total row only",
+            passed=not out_of_place,
+            fields=[f"{path}[{row}].{name}" for row, name, _ in out_of_place],
+            message=message or "only the total row states them",
+        )
     ]
 
 

@@ -255,6 +255,9 @@ def sparse_scan(target: Path, text: str, size_px: int, grey: int = 0, dpi: int =
     return target
 
 
+_DAMAGED_JPEG = b"\xff\xd8\xff\xe0" + b"not a JPEG any more " * 500
+
+
 def undecodable_image(source: Path, target: Path, page: int = 1, also: Path | None = None) -> Path:
     """``source`` with ``also``'s pages after it, and the images of page
     ``page`` (1-based) turned to a JPEG stream no decoder reads: a scan
@@ -263,7 +266,54 @@ def undecodable_image(source: Path, target: Path, page: int = 1, also: Path | No
     if also is not None:
         pdf.pages.extend(pikepdf.open(also).pages)
     for image in pdf.pages[page - 1].get_images().values():
-        image.write(b"\xff\xd8\xff\xe0" + b"not a JPEG any more " * 500, filter=pikepdf.Name.DCTDecode)
+        image.write(_DAMAGED_JPEG, filter=pikepdf.Name.DCTDecode)
+    pdf.save(target)
+    return target
+
+
+def striped_scan(target: Path, text: str, stripes: int = 6, damaged: tuple[int, ...] = (), dpi: int = 150) -> Path:
+    """A scanned A4 page holding one line of ``text`` near its top, stored
+    as ``stripes`` horizontal JPEG strips (as some scanners write a page),
+    the strips ``damaged`` (0-based) turned to JPEG streams no decoder reads."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from tests.scanned import font
+
+    width_pt, height_pt = 595.0, 842.0
+    image = Image.new("L", (round(width_pt / 72 * dpi), round(height_pt / 72 * dpi)), 240)
+    ImageDraw.Draw(image).text((dpi, dpi), text, font=font(28), fill=0)
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(width_pt, height_pt))
+    page = pdf.pages[0]
+    drawing = []
+    step_px, step_pt = image.height / stripes, height_pt / stripes
+    for index in range(stripes):
+        strip = image.crop((0, round(index * step_px), image.width, round((index + 1) * step_px)))
+        data = io.BytesIO()
+        strip.save(data, "JPEG", quality=85)
+        stream = pikepdf.Stream(pdf, _DAMAGED_JPEG if index in damaged else data.getvalue())
+        stream.update({"/Type": pikepdf.Name.XObject, "/Subtype": pikepdf.Name.Image, "/Width": strip.width,
+                       "/Height": strip.height, "/ColorSpace": pikepdf.Name.DeviceGray, "/BitsPerComponent": 8,
+                       "/Filter": pikepdf.Name.DCTDecode})  # fmt: skip
+        name = page.add_resource(stream, pikepdf.Name.XObject, prefix="Strip")
+        drawing.append(f"q {width_pt} 0 0 {step_pt} 0 {height_pt - (index + 1) * step_pt} cm {name} Do Q")
+    page.contents_add(pikepdf.Stream(pdf, "\n".join(drawing).encode()), prepend=False)
+    pdf.save(target)
+    return target
+
+
+def colour_space_in_resources(source: Path, target: Path) -> Path:
+    """``source`` with its first page's images naming their colour space
+    through the page's resources (``/ColorSpace /CS0``): against the
+    letter of the spec, common in the wild, and drawn fine by pdfium."""
+    pdf = pikepdf.open(source)
+    page = pdf.pages[0]
+    for image in page.get_images().values():
+        space = image.ColorSpace
+        page.obj.Resources.ColorSpace = pikepdf.Dictionary({"/CS0": space})
+        image.ColorSpace = pikepdf.Name("/CS0")
     pdf.save(target)
     return target
 

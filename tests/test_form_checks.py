@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.checks import run
 from pipeline.confidence import ConfidenceOptions, score
 from pipeline.config import resolve_path
-from pipeline.form_checks import form_checks
+from pipeline.form_checks import form_checks, fund_checks
 from pipeline.model import DocumentInfo
 from pipeline.records import extract
 from pipeline.records.rules import DEFAULT_RULES_DIR, load_rules
@@ -133,3 +133,24 @@ def test_a_row_without_a_weight_leaves_the_sum_unjudged_unless_it_is_over() -> N
     twice = [*row[:3], row[3][-3:], *row[4:]]
     _, weights = _weights([*rows[: FIRST_INDICATOR + 3], twice, *rows[FIRST_INDICATOR + 3 :]])
     assert not weights.passed, weights.message
+
+
+def test_a_score_read_on_a_lower_fund_row_goes_to_review() -> None:
+    """分值, 执行率 and 得分 belong to the 年度资金总额 row; the rows below
+    carry "—" there, so a value read on one waits for a person."""
+    rows = [list(row) for row in ROWS_000]
+    rows[4][7] = "1.00"  # a seal stroke in 其中：当年财政拨款's 得分
+    document = extract([], [table_from_grid(rows)], INFO)
+    [funds] = fund_checks(0, document.performance[0], RULES)
+    assert not funds.passed and funds.fields == ["performance[0].funds[1].score"]
+    assert funds.message == "row 1 ('其中：当年财政拨款') states score 1.00"
+    document.checks = run(document)
+    score(document, ConfidenceOptions(calibration=None))
+    assert document.performance[0].funds[1].score.status == "review"
+    assert document.performance[0].funds[0].score.status == "auto"
+
+
+def test_fund_rows_with_dashes_below_the_total_pass() -> None:
+    [record] = extract([], [table_from_grid(ROWS_000)], INFO).performance
+    [funds] = fund_checks(0, record, RULES)
+    assert funds.passed and funds.fields == []

@@ -229,20 +229,48 @@ def test_a_page_of_outlined_glyphs_is_ocred_not_blank(folder: Path) -> None:
     assert page.source == "ocr" and not page.blank
 
 
-def test_an_image_that_cannot_be_decoded_is_a_page_error_not_a_blank_page(folder: Path, pipeline) -> None:
-    """pdfium draws an undecodable image as nothing, so the page would pass
-    for empty paper: it must be a page error naming the image instead."""
-    line = hostile.sparse_scan(folder / "line.pdf", "单位：万元", 28)
-    paper = hostile.blank_scan(folder / "paper-to-break.pdf")
-    broken = hostile.undecodable_image(line, folder / "undecodable.pdf", page=2, also=paper)
+def test_a_scan_that_cannot_be_decoded_is_a_page_error_not_a_blank_page(folder: Path, pipeline) -> None:
+    """pdfium draws an undecodable image as nothing, so the page, whatever
+    it held, would pass for empty paper: it is a page error naming the image."""
+    unit_line = hostile.sparse_scan(folder / "unit-line.pdf", "单位：万元", 28)
+    hidden = hostile.sparse_scan(folder / "hidden-line.pdf", "二〇二三年十二月", 28)
+    broken = hostile.undecodable_image(unit_line, folder / "undecodable.pdf", page=2, also=hidden)
     source = open_pdf(broken)
     assert [(error.page, error.stage) for error in source.errors] == [(2, "ingest")]
-    assert "image 1 of 1 (1240×1753 px, DCTDecode) cannot be decoded" in source.errors[0].message
+    message = source.errors[0].message
+    assert message.startswith("image 1 of 1 on the page (1654×2338 px, DCTDecode) is damaged and cannot be decoded")
+    assert "the page is not read" in message
     assert source.pages[0].source == "ocr" and not source.pages[0].blank
     document = pipeline.run(broken)
     assert document.document.status == "partial"
     assert "blank" not in _kinds(document)
     assert [error.page for error in document.page_errors] == [2]
+
+
+@pytest.mark.parametrize(("damaged", "page_error"), [((), False), ((5,), False), ((4, 5), True)])
+def test_a_damaged_strip_of_a_striped_scan(damaged: tuple[int, ...], page_error: bool, folder: Path) -> None:
+    """A scan stored as six strips: one damaged strip (a sixth of the page)
+    is a note, and the rest is read; two (a third) are a page error, as a
+    single damaged scan is."""
+    target = folder / f"striped-{len(damaged)}.pdf"
+    source = open_pdf(hostile.striped_scan(target, "单位：万元", stripes=6, damaged=damaged))
+    [page] = source.pages
+    assert [error.page for error in source.errors] == ([1] if page_error else [])
+    if not damaged:
+        assert page.notes == [] and page.source == "ocr" and not page.blank
+    elif not page_error:
+        assert [note.kind for note in page.notes] == ["image_damaged"]
+        assert page.notes[0].message.startswith("image 6 of 6 on the page (1240×292 px, DCTDecode) is damaged")
+        assert page.source == "ocr" and not page.blank
+    else:
+        assert source.errors[0].message.startswith("image 5 of 6 on the page")
+
+
+def test_an_image_whose_colour_space_is_named_by_the_page_is_not_damaged(folder: Path) -> None:
+    line = hostile.sparse_scan(folder / "cs-line.pdf", "单位：万元", 28)
+    source = open_pdf(hostile.colour_space_in_resources(line, folder / "colour-space.pdf"))
+    assert source.errors == [] and source.pages[0].notes == []
+    assert source.pages[0].source == "ocr" and not source.pages[0].blank
 
 
 def test_huge_page_is_refused_with_a_clear_line(excerpt: Path, folder: Path, pipeline) -> None:

@@ -164,17 +164,6 @@ def test_project_table_of_seed_000() -> None:
     assert (record.total_score.value, record.total_score.source, record.total_score.page) == ("93.99", "93.99 分", 5)
 
 
-def test_a_score_read_on_a_lower_fund_row_is_kept_but_doubted() -> None:
-    """分值, 执行率 and 得分 belong to the 年度资金总额 row; the rows below
-    carry "—" there, so a value read on one is suspect."""
-    rows = [list(row) for row in ROWS_000]
-    rows[4][7] = "1.00"  # a seal stroke in 其中：当年财政拨款's 得分
-    [record] = records(table_from_grid(rows, page=5))
-    total, granted, _ = record.funds
-    assert granted.score.value == "1.00" and granted.score.confidence < 0.9
-    assert granted.executed.confidence == total.score.confidence == 1.0
-
-
 @pytest.mark.parametrize("misread", ["分", "总分八"])
 def test_a_total_row_with_its_label_misread_is_still_the_total(misread: str) -> None:
     """The 总分 row's one label cell spans 一级指标 to 实际完成值, as no

@@ -74,6 +74,15 @@ def test_bare_actuals_in_a_document_that_writes_equals_stay_but_are_doubted() ->
     assert [row.actual.confidence < 0.9 for row in first + second] == [False, True, True, True, True, False, True]
 
 
+def test_a_form_written_bare_throughout_is_not_doubted_beside_one_that_writes_equals() -> None:
+    bare = [_row(">=67 户", "98 户"), _row(">=90%", "100%")]
+    mixed = [_row(">=4 个", "=4 个"), _row(">=2 个", "=2 个"), _row(">=80%", "100%")]
+    for form in (bare, mixed):
+        settle(form, RULES)
+    doubt_lost_equals([bare, mixed], RULES)
+    assert [row.actual.confidence < 0.9 for row in bare + mixed] == [False, False, False, False, True]
+
+
 def test_a_document_with_one_equals_actual_is_not_doubted() -> None:
     form = [_row(">=67 户", "98 户"), _row(">=90%", "100%"), _row(">=33 个", "=33 个")]
     settle(form, RULES)

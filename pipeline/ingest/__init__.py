@@ -17,7 +17,8 @@ to check against the image (``pipeline.textlayer``).  Positions go through
 the page's ``/Rotate``, so a page shown upright is read upright.
 
 A file is refused (``IngestError``) only when nothing of it can be read;
-a page that cannot be loaded becomes a page error and the rest is read.
+a page that cannot be loaded, or whose scan image cannot be decoded,
+becomes a page error and the rest is read.
 
 Modules: ``container`` (the file: regular, a PDF, a trailer, intact
 cross-references), ``page`` (one page and its routing), ``frame`` (box and

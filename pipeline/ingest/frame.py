@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -13,7 +14,7 @@ from pipeline.model import BBox
 @dataclass(slots=True)
 class PageObjects:
     """What a page draws: its text objects (and how many are invisible,
-    render mode 3), its images and the area they cover, its paths."""
+    render mode 3), its images (each, and the area they cover), its paths."""
 
     texts: int = 0
     invisible_texts: int = 0
@@ -21,8 +22,8 @@ class PageObjects:
     drawings: int = 0  # paths and shadings: rules, charts, text turned into outlines
     image_area: float = 0.0
     bitonal_area: float = 0.0  # of images with one bit per pixel (CCITT G4, JBIG2, 1-bit scans)
-    # pdfium handles of the image objects, valid while the page stays loaded.
-    image_objects: list = field(default_factory=list)
+    # Each image object's pdfium handle (valid while the page stays loaded) and box on the page.
+    image_objects: list[tuple[Any, BBox]] = field(default_factory=list)
 
     @property
     def drawn(self) -> bool:

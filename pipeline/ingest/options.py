@@ -39,3 +39,6 @@ class IngestOptions:
     # its blobs (a page of text is 3-8% dark there, a title page under 1%;
     # those are judged by their marks).
     blank_max_dark_share: float = 0.02
+    # Images pdfium cannot decode covering this share of a scanned page make
+    # it a page error (its scan is lost); smaller ones a page note.
+    damaged_image_cover: float = 0.25

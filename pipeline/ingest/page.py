@@ -1,5 +1,6 @@
 """One page: its frame, chars and rules, and how it is to be read (text
-layer, OCR, or nothing), with a note for each decision."""
+layer, OCR, or nothing), with a note for each decision, or an IngestError
+when its scan cannot be decoded."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from pipeline.ingest.chars import plausible_count, read_chars, usable_text_layer
 from pipeline.ingest.frame import PageFrame, PageObjects
 from pipeline.ingest.options import IngestError, IngestOptions
 from pipeline.ingest.vectors import read_rules
-from pipeline.model import Char, Page, PageNote
+from pipeline.model import BBox, Char, Page, PageNote
 from pipeline.textlayer import MIN_COMMON_SHARE, fold_radicals, rare_share
+
+_WHITE, _BLACK = 0xFFFFFFFF, 0xFF000000
+_DRAWN_TEST_PX = 300  # the two renders of ``_drawn``: coarse, only for images that failed to decode
+_DRAWN_SHARE = 0.9  # of an image's box that must come out the same over both
 
 
 def read_page(raw_document, index: int, file: str, options: IngestOptions) -> Page:
@@ -72,9 +77,7 @@ def _route(page: Page, chars: list[Char], unmapped: int, objects: PageObjects, r
             )
         )
     page.source = "ocr"
-    if (broken := _undecodable_image(objects)) is not None:
-        # pdfium draws an image it cannot decode as nothing: the page would pass for blank.
-        raise IngestError(f"{broken} cannot be decoded: the page is not read")
+    _check_images(page, objects, raw_page, options)
     page.bitonal = objects.bitonal_area >= options.bitonal_cover * page.width * page.height
     if _blank_image(raw_page, page, options):
         page.blank = True
@@ -93,29 +96,61 @@ def _doubts(page: Page, chars: list[Char], objects: PageObjects, options: Ingest
     return doubts
 
 
-def _undecodable_image(objects: PageObjects) -> str | None:
-    """The first image of the page that pdfium cannot decode, described
-    (its place, pixel size and filters), or None when every one decodes."""
-    for place, image in enumerate(objects.image_objects, start=1):
-        bitmap = pdfium_c.FPDFImageObj_GetBitmap(image)
-        if bitmap:
-            pdfium_c.FPDFBitmap_Destroy(bitmap)
-            continue
-        width, height = ctypes.c_uint(), ctypes.c_uint()
-        pdfium_c.FPDFImageObj_GetImagePixelSize(image, ctypes.byref(width), ctypes.byref(height))
-        filters = "/".join(_image_filters(image)) or "no filter"
-        return f"image {place} of {objects.images} ({width.value}×{height.value} px, {filters})"
-    return None
+def _check_images(page: Page, objects: PageObjects, raw_page, options: IngestOptions) -> None:
+    """pdfium draws an image it cannot decode as nothing, so a damaged scan
+    would pass for blank paper.  Damaged images covering
+    ``damaged_image_cover`` of the page make it a page error; a smaller one
+    (a logo, a stamp) a page note, and the page is read without it."""
+    damaged = [(place, image, box) for place, (image, box) in enumerate(objects.image_objects, start=1)
+               if not _decodes(image) and not _drawn(box, raw_page, page)]  # fmt: skip
+    if not damaged:
+        return
+    place, image, _ = damaged[0]
+    what = f"image {place} of {objects.images} on the page ({_describe(image)}) is damaged and cannot be decoded"
+    area = sum((box[2] - box[0]) * (box[3] - box[1]) for _, _, box in damaged)
+    if area >= options.damaged_image_cover * page.width * page.height:
+        raise IngestError(f"{what}: the page is not read (re-scan or re-export it)")
+    page.notes.append(PageNote(page=page.number, kind="image_damaged", message=f"{what}: the page is read without it"))
 
 
-def _image_filters(image) -> list[str]:
-    names = []
+def _decodes(image) -> bool:
+    """Whether pdfium decodes ``image`` on its own (the cheap test)."""
+    bitmap = pdfium_c.FPDFImageObj_GetBitmap(image)
+    if bitmap:
+        pdfium_c.FPDFBitmap_Destroy(bitmap)
+    return bool(bitmap)
+
+
+def _drawn(box: BBox, raw_page, page: Page) -> bool:
+    """Whether something opaque covers ``box`` when the page is drawn: the
+    same pixels over white paper and over black.  An image that needs the
+    page's resources to decode (a colour space named there) fails
+    ``_decodes`` but is drawn; a damaged one leaves the paper showing."""
+    over_white, over_black = (_thumbnail(raw_page, page, _DRAWN_TEST_PX, fill) for fill in (_WHITE, _BLACK))
+    scale = over_white.shape[1] / max(page.width, 1.0)
+    left, top, right, bottom = (round(v * scale) for v in box)
+    same = over_white[top:bottom, left:right] == over_black[top:bottom, left:right]
+    return bool(same.size) and float(same.mean()) >= _DRAWN_SHARE
+
+
+def _describe(image) -> str:
+    """An image's pixel size and compression, as a user can look it up."""
+    width, height = ctypes.c_uint(), ctypes.c_uint()
+    pdfium_c.FPDFImageObj_GetImagePixelSize(image, ctypes.byref(width), ctypes.byref(height))
+    filters = []
     for index in range(pdfium_c.FPDFImageObj_GetImageFilterCount(image)):
         size = pdfium_c.FPDFImageObj_GetImageFilter(image, index, None, 0)
         buffer = ctypes.create_string_buffer(size)
         pdfium_c.FPDFImageObj_GetImageFilter(image, index, buffer, size)
-        names.append(buffer.value.decode("ascii", "replace"))
-    return names
+        filters.append(buffer.value.decode("ascii", "replace"))
+    return f"{width.value}×{height.value} px, {'/'.join(filters) or 'uncompressed'}"
+
+
+def _pixels(bitmap) -> np.ndarray:
+    """A pdfium bitmap's bytes, one row of its stride per line."""
+    stride, height = pdfium_c.FPDFBitmap_GetStride(bitmap), pdfium_c.FPDFBitmap_GetHeight(bitmap)
+    buffer = ctypes.cast(pdfium_c.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_ubyte * (stride * height)))
+    return np.frombuffer(buffer.contents, dtype=np.uint8).reshape(height, stride)
 
 
 def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
@@ -138,17 +173,15 @@ def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
     return marks < options.blank_min_marks
 
 
-def _thumbnail(raw_page, page: Page, longest_px: int) -> np.ndarray:
-    """The page as shown, rendered grey with its longest side ``longest_px``."""
+def _thumbnail(raw_page, page: Page, longest_px: int, paper: int = 0xFFFFFFFF) -> np.ndarray:
+    """The page as shown over ``paper`` (ARGB), rendered grey with its longest side ``longest_px``."""
     scale = longest_px / max(page.width, page.height, 1.0)
     width, height = max(1, round(page.width * scale)), max(1, round(page.height * scale))
     bitmap = pdfium_c.FPDFBitmap_Create(width, height, 0)
     try:
-        pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
+        pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, paper)
         pdfium_c.FPDF_RenderPageBitmap(bitmap, raw_page, 0, 0, width, height, 0, pdfium_c.FPDF_GRAYSCALE)
-        stride = pdfium_c.FPDFBitmap_GetStride(bitmap)
-        buffer = ctypes.cast(pdfium_c.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_ubyte * (stride * height)))
-        pixels = np.frombuffer(buffer.contents, dtype=np.uint8).reshape(height, stride)[:, : width * 4]
+        pixels = _pixels(bitmap)[:, : width * 4]
         return as_grey(np.ascontiguousarray(pixels.reshape(height, width, 4)[:, :, :3]))
     finally:
         pdfium_c.FPDFBitmap_Destroy(bitmap)

@@ -1,5 +1,5 @@
 """Ruling lines from a page's vector paths (table borders), and a count of
-its text and image objects, in one walk over its objects."""
+its text objects and a list of its images, in one walk over its objects."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def read_rules(raw_page, frame: PageFrame, options: IngestOptions, seen: PageObjects) -> list[Segment]:
-    """The page's ruling lines; ``seen`` counts its text and image objects on the way."""
+    """The page's ruling lines; ``seen`` counts its text objects and lists its images on the way."""
     rules: list[Segment] = []
     count = pdfium_c.FPDFPage_CountObjects(raw_page)
     objects = (pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(count))
@@ -47,8 +47,9 @@ def _collect_rules(
             seen.invisible_texts += mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             seen.images += 1
-            seen.image_objects.append(obj)
-            area = _object_area(obj)
+            box = _object_box(obj, frame)
+            seen.image_objects.append((obj, box))
+            area = (box[2] - box[0]) * (box[3] - box[1])
             seen.image_area += area
             if _bits_per_pixel(obj, raw_page) == 1:
                 seen.bitonal_area += area
@@ -66,11 +67,12 @@ def _bits_per_pixel(image, raw_page) -> int:
     return int(metadata.bits_per_pixel)
 
 
-def _object_area(obj) -> float:
+def _object_box(obj, frame: PageFrame) -> BBox:
+    """An object's bounds on the page as shown (points, top-left origin); empty when pdfium has none."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top))):
-        return 0.0
-    return max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+        return (0.0, 0.0, 0.0, 0.0)
+    return frame.box(left.value, bottom.value, max(left.value, right.value), max(bottom.value, top.value))
 
 
 def _object_matrix(obj) -> _Matrix:

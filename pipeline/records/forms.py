@@ -4,7 +4,9 @@ Entry point: ``extract_performance(tables, rules, table_options)``.  Each
 table is read as a 绩效自评表 (``performance.read_form``); a table that
 stitching left apart from the form before it may be that form's rest, and
 then takes the form's columns.  Every table ends up placed in a record or
-unplaced (sent to review by the caller), never dropped.
+unplaced (sent to review by the caller), never dropped.  The symbols of
+each form are settled as it is read, and then once across the document's
+forms (``symbols.doubt_lost_equals``).
 """
 
 from __future__ import annotations

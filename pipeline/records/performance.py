@@ -184,18 +184,8 @@ def _funds(grid: _Grid, rules: Rules, stop_labels: frozenset[str]) -> list[FundR
         if label.value is None and all(v.value is None for v in values.values()):
             continue
         money = {name: values.get(name, Field()) for name in FundRow.model_fields if name != "label"}
-        if funds:
-            money = {name: _misplaced(field, perf) if name in perf.fund_total_only else field
-                     for name, field in money.items()}  # fmt: skip
         funds.append(FundRow(label=label, **money))
     return funds
-
-
-def _misplaced(field: Field, perf: PerformanceRules) -> Field:
-    """A total-row-only value (分值, 执行率, 得分) read on a lower fund row."""
-    if field.value is None:
-        return field
-    return field.model_copy(update={"confidence": round(field.confidence * perf.fund_total_only_factor, 4)})
 
 
 _INDICATOR_NORMALIZERS: dict[str, Normalizer] = {

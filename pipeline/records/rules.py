@@ -203,7 +203,6 @@ class PerformanceRules:
     fund_columns: dict[str, str]  # compact label -> column name
     fund_required: tuple[str, ...]
     fund_total_only: tuple[str, ...]
-    fund_total_only_factor: float
     goal_expected: frozenset[str]
     goal_actual: frozenset[str]
     indicator_columns: dict[str, str]
@@ -227,14 +226,20 @@ def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
     return {compact(label): name for name, labels in groups.items() for label in labels}
 
 
+def _fund_columns(names: list[str], columns: dict[str, list[str]]) -> tuple[str, ...]:
+    unknown = set(names) - set(columns)
+    if unknown:
+        raise ValueError(f"performance.yaml: fund_total_only names no fund column: {sorted(unknown)}")
+    return tuple(names)
+
+
 def _performance_rules(raw: dict[str, Any]) -> PerformanceRules:
     return PerformanceRules(
         scope_by_name_label=_invert(raw["scope_by_name_label"]),
         header_fields=_invert(raw["header_fields"]),
         fund_columns=_invert(raw["fund_columns"]),
         fund_required=tuple(raw["fund_required"]),
-        fund_total_only=tuple(raw["fund_total_only"]),
-        fund_total_only_factor=float(raw["fund_total_only_factor"]),
+        fund_total_only=_fund_columns(raw["fund_total_only"], raw["fund_columns"]),
         goal_expected=frozenset(compact(x) for x in raw["goal_expected"]),
         goal_actual=frozenset(compact(x) for x in raw["goal_actual"]),
         indicator_columns=_invert(raw["indicator_columns"]),

@@ -2,13 +2,14 @@
 
 A scan loses or bends the small marks of a cell — ``%`` read as ``°``, a
 ``/`` of ``元/月/人`` gone, the ``=`` before an actual dropped, ``<=`` read
-as ``<`` — and the recogniser is often sure of what it read.  Two habits of
+as ``<`` — and the recogniser is often sure of what it read.  Habits of
 the forms give the context to settle them: a row's target and actual are
 measured in the same unit, and one form is filled in one hand (its numeric
 actuals all carry ``=`` or none do; its limits are all ``>=``/``<=`` or all
-strict).  Entry points: ``settle(indicators, rules)`` for each form, then
-``doubt_lost_equals(forms, rules)`` for the document; the rules are data
-(``indicator_symbols`` in ``configs/rules/performance.yaml``).
+strict), as are the forms of one document.  Entry points:
+``settle(indicators, rules)`` for each form, then ``doubt_lost_equals(forms,
+rules)`` for the document; the rules are data (``indicator_symbols`` in
+``configs/rules/performance.yaml``).
 
 A value changed keeps its ``source`` as read and loses confidence; a symbol
 that stays against the form's habit loses confidence too, so the correction
@@ -130,17 +131,21 @@ def _equals_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
 
 
 def doubt_lost_equals(forms: list[list[Indicator]], rules: SymbolRules) -> None:
-    """A bare numeric actual in a document whose forms write ``=`` before
-    some of theirs may have lost it too: one department fills its forms
-    in one hand, and a pale ``=`` goes on several rows of a scan, so a form
-    can keep too few for its own habit to show.  It stays as read, less
-    surely.  Run after ``settle`` on every form of the document."""
-    actuals = [(indicator, q) for form in forms for indicator in form if (q := _quantity(indicator.actual)) is not None]
-    if sum(q.op == "=" for _, q in actuals) < rules.equals_doubt_count:
+    """A bare numeric actual in a form that writes ``=`` before others, in a
+    document whose forms carry at least ``equals_doubt_count`` of them, may
+    have lost it too: a pale ``=`` goes on several rows of a scan, so a
+    form can keep too few for its own habit to show.  It stays as read,
+    less surely.  A form written bare throughout is left alone.  Run after
+    ``settle`` on every form of the document."""
+    actuals = [[(indicator, q) for indicator in form if (q := _quantity(indicator.actual)) is not None]
+               for form in forms]  # fmt: skip
+    if sum(q.op == "=" for form in actuals for _, q in form) < rules.equals_doubt_count:
         return
-    for indicator, q in actuals:
-        if not q.op:
-            indicator.actual = _doubted(indicator.actual, rules.doubt_factor)
+    for form in actuals:
+        if any(q.op == "=" for _, q in form):
+            for indicator, q in form:
+                if not q.op:
+                    indicator.actual = _doubted(indicator.actual, rules.doubt_factor)
 
 
 def _limit_habit(indicators: list[Indicator], rules: SymbolRules) -> None:
