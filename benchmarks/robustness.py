@@ -60,6 +60,9 @@ def cases(good: Path, other: Path, work: Path, with_ocr: bool) -> dict[str, Path
             "scan fed sideways (page 1)": hostile.turned_scan(excerpt, work / "turned-1.pdf", 1),
             "scan upside down (page 1)": hostile.turned_scan(excerpt, work / "turned-2.pdf", 2),
             "14400 pt page": hostile.with_huge_page(scan(excerpt, work / "s100.pdf", dpi=100), work / "huge.pdf"),
+            "page 2's scan image damaged (page 1)": hostile.undecodable_image(
+                scan(good, work / "scan-2.pdf", dpi=200, pages=[0, 1]), work / "damaged-image.pdf", page=2
+            ),
         }
     return made
 
