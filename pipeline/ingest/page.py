@@ -101,8 +101,13 @@ def _check_images(page: Page, objects: PageObjects, raw_page, options: IngestOpt
     would pass for blank paper.  Damaged images covering
     ``damaged_image_cover`` of the page make it a page error; a smaller one
     (a logo, a stamp) a page note, and the page is read without it."""
-    damaged = [(place, image, box) for place, (image, box) in enumerate(objects.image_objects, start=1)
-               if not _decodes(image) and not _drawn(box, raw_page, page)]  # fmt: skip
+    undecoded = [(place, image, box) for place, (image, box) in enumerate(objects.image_objects, start=1)
+                 if not _decodes(image)]  # fmt: skip
+    if not undecoded:
+        return
+    # Rendered once for every image that failed: the page over white paper and over black.
+    renders = tuple(_thumbnail(raw_page, page, _DRAWN_TEST_PX, fill) for fill in (_WHITE, _BLACK))
+    damaged = [(place, image, box) for place, image, box in undecoded if not _drawn(box, renders, page)]
     if not damaged:
         return
     place, image, _ = damaged[0]
@@ -121,12 +126,13 @@ def _decodes(image) -> bool:
     return bool(bitmap)
 
 
-def _drawn(box: BBox, raw_page, page: Page) -> bool:
+def _drawn(box: BBox, renders: tuple[np.ndarray, np.ndarray], page: Page) -> bool:
     """Whether something opaque covers ``box`` when the page is drawn: the
-    same pixels over white paper and over black.  An image that needs the
-    page's resources to decode (a colour space named there) fails
-    ``_decodes`` but is drawn; a damaged one leaves the paper showing."""
-    over_white, over_black = (_thumbnail(raw_page, page, _DRAWN_TEST_PX, fill) for fill in (_WHITE, _BLACK))
+    same pixels in its ``renders`` over white paper and over black.  An
+    image that needs the page's resources to decode (a colour space named
+    there) fails ``_decodes`` but is drawn; a damaged one leaves the paper
+    showing."""
+    over_white, over_black = renders
     scale = over_white.shape[1] / max(page.width, 1.0)
     left, top, right, bottom = (round(v * scale) for v in box)
     same = over_white[top:bottom, left:right] == over_black[top:bottom, left:right]
@@ -173,7 +179,7 @@ def _blank_image(raw_page, page: Page, options: IngestOptions) -> bool:
     return marks < options.blank_min_marks
 
 
-def _thumbnail(raw_page, page: Page, longest_px: int, paper: int = 0xFFFFFFFF) -> np.ndarray:
+def _thumbnail(raw_page, page: Page, longest_px: int, paper: int = _WHITE) -> np.ndarray:
     """The page as shown over ``paper`` (ARGB), rendered grey with its longest side ``longest_px``."""
     scale = longest_px / max(page.width, page.height, 1.0)
     width, height = max(1, round(page.width * scale)), max(1, round(page.height * scale))
