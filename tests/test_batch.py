@@ -189,6 +189,16 @@ def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_p
     assert "over the memory cap of 200 MB" in heavy.stderr
 
 
+def test_the_largest_files_are_handed_out_first(reports: list[Path], tmp_path: Path) -> None:
+    """So that a batch does not end on one long scan while the other workers sit idle."""
+    smallest_first = sorted(reports, key=lambda path: path.stat().st_size)
+    assert len({path.stat().st_size for path in reports}) == len(reports) > 2
+    result = _batch(*map(str, smallest_first), "--db", f"sqlite:///{tmp_path / 'order.db'}")
+    assert result.returncode == ExitCode.ok, result.stderr
+    read = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("ok: ")]
+    assert read == [str(path) for path in reversed(smallest_first)]
+
+
 def test_the_exports_open_in_pandas_and_excel(archive: Path, tmp_path: Path) -> None:
     import pandas as pd
     from openpyxl import load_workbook

@@ -77,7 +77,9 @@ def run_batch(
         say(f"error: {item}: {problem}", file=sys.stderr)
         result.failed.append((item, problem))
         result.status = worst(result.status, ExitCode.input_failed)
-    todo = _unfinished(store, work.jobs, retry_failed, result)
+    # Largest first: a long scan handed out last would keep one worker busy
+    # while the others sit idle (bytes stand for the work: scans are images).
+    todo = sorted(_unfinished(store, work.jobs, retry_failed, result), key=lambda job: job.size, reverse=True)
     run_id = store.start_run(command or "batch " + " ".join(inputs))
     bar = Bar(len(todo), "doc")
     try:

@@ -25,6 +25,7 @@ _CHUNK = 1 << 20
 class Job:
     doc_id: str  # "sha256:" + hex, as ingest computes it
     paths: list[str]  # every name of these bytes, the first one read
+    size: int = 0  # bytes: the batch hands out large files first
 
     @property
     def path(self) -> str:
@@ -43,7 +44,7 @@ def plan(inputs: list[str]) -> Plan:
     by_id: dict[str, Job] = {}
     for path in _files(inputs, result.problems):
         try:
-            doc_id = file_id(path)
+            doc_id, size = file_id(path), path.stat().st_size
         except OSError as exc:
             result.problems.append((printable_path(path), f"cannot be read: {exc.strerror or exc}"))
             continue
@@ -52,7 +53,7 @@ def plan(inputs: list[str]) -> Plan:
             if name not in by_id[doc_id].paths:
                 by_id[doc_id].paths.append(name)
             continue
-        by_id[doc_id] = Job(doc_id, [name])
+        by_id[doc_id] = Job(doc_id, [name], size)
         result.jobs.append(by_id[doc_id])
     return result
 
