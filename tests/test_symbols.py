@@ -42,6 +42,28 @@ def test_a_unit_bent_on_one_side_takes_the_other_sides(target: str, actual: str,
     assert changed.confidence < 0.95 and changed.source in (target, actual)
 
 
+@pytest.mark.parametrize(
+    ("target", "actual", "settled"),
+    [
+        ("<=1420 元人", "=1380 元人", ("<=1420 元/人", "=1380 元/人")),  # both sides lost it
+        ("<=30 元/人月", "", ("<=30 元/人/月", "")),  # one of two lost, no partner
+        ("1000元生学期", "按时发放", ("1000元/生/学期", "按时发放")),  # written without a gap: kept so
+    ],
+)
+def test_a_unit_forms_write_with_slashes_gets_them_back(target: str, actual: str, settled: tuple[str, str]) -> None:
+    rows = [_row(target, actual)]
+    settle(rows, RULES)
+    assert _values(rows) == [settled]
+    assert rows[0].target.confidence < 0.95 and rows[0].target.source == target
+
+
+def test_a_unit_that_means_something_without_a_slash_stays() -> None:
+    rows = [_row(">=1200 人次", "=1350 人次"), _row(">=3 个", "=3 个")]
+    settle(rows, RULES)
+    assert _values(rows) == [(">=1200 人次", "=1350 人次"), (">=3 个", "=3 个")]
+    assert all(row.target.confidence == 0.99 for row in rows)
+
+
 def test_different_units_that_are_not_a_slip_stay() -> None:
     rows = [_row(">=67 户", "=98 人"), _row("有效改善", "完全达到预期效果")]
     settle(rows, RULES)

@@ -218,6 +218,7 @@ class SymbolRules:
     equals_habit_count: int
     equals_doubt_count: int
     limit_habit_count: int
+    slashed_units: dict[str, str]  # the unit without its slashes -> with them
     repair_factor: float
     doubt_factor: float
 
@@ -245,9 +246,18 @@ def _performance_rules(raw: dict[str, Any]) -> PerformanceRules:
         indicator_columns=_invert(raw["indicator_columns"]),
         indicator_required=tuple(raw["indicator_required"]),
         total_row=frozenset(compact(x) for x in raw["total_row"]),
-        symbols=SymbolRules(**{**raw["indicator_symbols"],
-                               "percent_lookalikes": tuple(raw["indicator_symbols"]["percent_lookalikes"])}),
+        symbols=_symbol_rules(raw["indicator_symbols"]),
     )
+
+
+def _symbol_rules(raw: dict[str, Any]) -> SymbolRules:
+    slashed: dict[str, str] = {}
+    for unit in raw["slashed_units"]:
+        bare = unit.replace("/", "")
+        if "/" not in unit or bare in slashed:
+            raise ValueError(f"performance.yaml: slashed_units: {unit!r} has no '/' or shares its letters with another")
+        slashed[bare] = unit
+    return SymbolRules(**{**raw, "percent_lookalikes": tuple(raw["percent_lookalikes"]), "slashed_units": slashed})
 
 
 @dataclass(frozen=True, slots=True)

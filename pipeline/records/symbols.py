@@ -1,7 +1,7 @@
 """Symbols of indicator targets and actuals, settled from their context.
 
 A scan loses or bends the small marks of a cell — ``%`` read as ``°``, a
-``/`` of ``元/月/人`` gone, the ``=`` before an actual dropped, ``<=`` read
+``/`` of ``元/人/月`` gone, the ``=`` before an actual dropped, ``<=`` read
 as ``<`` — and the recogniser is often sure of what it read.  Habits of
 the forms give the context to settle them: a row's target and actual are
 measured in the same unit, and one form is filled in one hand (its numeric
@@ -63,6 +63,7 @@ def settle(indicators: list[Indicator], rules: SymbolRules) -> None:
     for indicator in indicators:
         _single_equals(indicator, rules)
         _same_unit_on_both_sides(indicator, rules)
+        _known_slashed_units(indicator, rules)
         _doubt_percent_lookalikes(indicator, rules)
     _equals_habit(indicators, rules)
     _limit_habit(indicators, rules)
@@ -92,6 +93,20 @@ def _same_unit_on_both_sides(indicator: Indicator, rules: SymbolRules) -> None:
             setattr(indicator, side, _changed(field, _Quantity(mine.op, mine.number, mine.gap or " ", unit),
                                               rules.repair_factor))
             return
+
+
+def _known_slashed_units(indicator: Indicator, rules: SymbolRules) -> None:
+    """A unit that forms write with slashes, read with some or all of them
+    lost (``1420元人``, ``30元/人月``) where the partner did not mend it:
+    the slashes are given back."""
+    for side in ("target", "actual"):
+        quantity = _quantity(getattr(indicator, side))
+        if quantity is None:
+            continue
+        unit = rules.slashed_units.get(quantity.unit.replace("/", ""), quantity.unit)
+        if unit != quantity.unit:
+            mended = _Quantity(quantity.op, quantity.number, quantity.gap, unit)
+            setattr(indicator, side, _changed(getattr(indicator, side), mended, rules.repair_factor))
 
 
 def _comparable(number: str, partner: str) -> bool:
