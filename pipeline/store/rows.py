@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from pipeline.confidence import failed_paths
@@ -47,40 +47,53 @@ def write_children(session: Session, document: Document) -> None:
     write_fields(session, document)
 
 
+# Rows a document gains are written in one bulk INSERT, not as ORM objects
+# flushed one by one: a 39-page report has some 2,000 fields, and the batch
+# driver spent as long storing them as a worker took to read the report.
+
+
 def write_checks(session: Session, document: Document) -> None:
     doc_id = document.document.doc_id
     session.execute(delete(CheckRow).where(CheckRow.doc_id == doc_id))
-    session.add_all(
-        CheckRow(doc_id=doc_id, position=i, check_id=c.id, rule=c.rule, passed=c.passed, severity=c.severity,
-                 message=c.message, fields=c.fields, pages=c.pages)
+    rows = [
+        dict(doc_id=doc_id, position=i, check_id=c.id, rule=c.rule, passed=c.passed, severity=c.severity,
+             message=c.message, fields=c.fields, pages=c.pages)
         for i, c in enumerate(document.checks)
-    )  # fmt: skip
+    ]  # fmt: skip
+    if rows:
+        session.execute(insert(CheckRow), rows)
 
 
-def write_fields(session: Session, document: Document) -> dict[str, FieldRow]:
-    """Every field of the document as its row: an existing row is updated in
-    place (its version raised when its value or status changes), a new path
-    gets a row, a path the document no longer has loses its row."""
+def write_fields(session: Session, document: Document) -> dict[str, int]:
+    """Every field of the document as its row, and each row's version by
+    path: an existing row is updated in place (its version raised when its
+    value or status changes), a new path gets a row, a path the document no
+    longer has loses its row."""
     doc_id = document.document.doc_id
     rows = {row.path: row for row in session.scalars(select(FieldRow).where(FieldRow.doc_id == doc_id))}
     in_failed = failed_paths(document.checks)
-    seen: dict[str, FieldRow] = {}
+    versions: dict[str, int] = {}
+    new_rows: list[dict[str, Any]] = []
     for path, field in iter_fields(document):
+        values = dict(value=json_text(field.value), status=field.status, confidence=field.confidence,
+                      page=field.page, bbox=field.bbox, source=field.source,
+                      in_failed_check=path in in_failed)  # fmt: skip
         row = rows.get(path)
-        value = json_text(field.value)
         if row is None:
-            row = FieldRow(doc_id=doc_id, path=path, version=1, spot_check=None)
-            session.add(row)
-        elif row.value != value or row.status != field.status:
+            new_rows.append(dict(doc_id=doc_id, path=path, version=1, spot_check=None, **values))
+            versions[path] = 1
+            continue
+        if row.value != values["value"] or row.status != values["status"]:
             row.version += 1
-        row.value, row.status, row.confidence = value, field.status, field.confidence
-        row.page, row.bbox, row.source = field.page, field.bbox, field.source
-        row.in_failed_check = path in in_failed
-        seen[path] = row
+        for name, value in values.items():
+            setattr(row, name, value)
+        versions[path] = row.version
     for path, row in rows.items():
-        if path not in seen:
+        if path not in versions:
             session.delete(row)
-    return seen
+    if new_rows:
+        session.execute(insert(FieldRow), new_rows)
+    return versions
 
 
 def add_paths(session: Session, doc_id: str, paths: Iterable[str]) -> None:

@@ -224,11 +224,11 @@ class Store:
             self._check_again(document, {c.path for c in corrections_of(session, doc_id)})
             row.payload = document.model_dump_json(by_alias=True)
             write_checks(session, document)
-            rows = write_fields(session, document)
+            versions = write_fields(session, document)
             refresh_archive_checks(session, row, self.rules, self.confidence)
             queued_after = {p for p, f in iter_fields(document) if f.status == "review"}
             return Corrected(
-                version=rows[path].version,
+                version=versions[path],
                 left_queue=sorted(queued_before - queued_after - {path}),
                 joined_queue=sorted(queued_after - queued_before - {path}),
             )
