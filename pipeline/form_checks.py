@@ -15,11 +15,13 @@ field.  These checks look at a form's own structure, no vocabulary:
 * no row repeats an earlier one cell for cell (a row read twice where a
   spurious rule cut a cell in two);
 * 分值, 执行率 and 得分 are stated on the first fund row (年度资金总额)
-  only, not on the rows below it, which carry "—" there.
+  only, not on the rows below it, which carry "—" there;
+* no fund row without a label repeats the row above value for value (a
+  cell spanning rows whose text the grid gave to each of them).
 
 ``form_checks(index, record, rules)`` returns one Check per form; when it
 fails it names every field of the rows that broke a rule.
-``fund_checks(index, record, rules)`` returns one for its fund rows, naming
+``fund_checks(index, record, rules)`` returns two for its fund rows, naming
 the values out of place.
 """
 
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import Check, Field, Indicator, Performance
+from pipeline.model import Check, Field, FundRow, Indicator, Performance
 from pipeline.records.rules import PerformanceRules, compact
 
 _BARE_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
@@ -62,22 +64,52 @@ def form_checks(index: int, record: Performance, rules: PerformanceRules) -> lis
 
 
 def fund_checks(index: int, record: Performance, rules: PerformanceRules) -> list[Check]:
-    """The rows below 年度资金总额 state no 分值, 执行率 or 得分."""
+    """The rows below 年度资金总额 state no 分值, 执行率 or 得分, and none
+    without a label is the row above read again."""
     if len(record.funds) < 2:
         return []
     path = f"performance[{index}].funds"
+    return [_total_only(path, record, rules), _no_row_read_twice(path, record)]
+
+
+def _no_row_read_twice(path: str, record: Performance) -> Check:
+    """A fund row with no label whose stated values are all the row above's
+    is that row again: on a scan a tall 年度资金总额 cell, or a rule lost
+    between two rows, gives one row's text to two grid rows.  No form leaves
+    a fund row's label blank and repeats the amounts above it."""
+    repeats = [(row, stated) for row in range(1, len(record.funds))
+               if (stated := _repeated_values(record.funds[row], record.funds[row - 1]))]  # fmt: skip
+    return Check(
+        rule=f"{path}: no row without a label repeats the row above",
+        passed=not repeats,
+        fields=[f"{path}[{row}].{name}" for row, stated in repeats for name in stated],
+        message="; ".join(f"row {row} repeats row {row - 1}: {', '.join(stated)}" for row, stated in repeats)
+        or "no row repeats the one above",
+    )
+
+
+def _repeated_values(fund: FundRow, above: FundRow) -> list[str]:
+    """The names of ``fund``'s stated values when it has no label and they
+    all equal ``above``'s; else none."""
+    if fund.label.value is not None:
+        return []
+    stated = [name for name in FundRow.model_fields if name != "label" and getattr(fund, name).value is not None]
+    if all(getattr(fund, name).value == getattr(above, name).value for name in stated):
+        return stated
+    return []
+
+
+def _total_only(path: str, record: Performance, rules: PerformanceRules) -> Check:
     out_of_place = [(row, name, value) for row, fund in enumerate(record.funds[1:], start=1)
                     for name in rules.fund_total_only if (value := getattr(fund, name).value) is not None]  # fmt: skip
     message = "; ".join(f"row {row} ('{_text(record.funds[row].label)}') states {name} {value}"
                         for row, name, value in out_of_place)  # fmt: skip
-    return [
-        Check(
-            rule=f"{path} state 分值, 执行率 and 得分 on the total row only",
-            passed=not out_of_place,
-            fields=[f"{path}[{row}].{name}" for row, name, _ in out_of_place],
-            message=message or "only the total row states them",
-        )
-    ]
+    return Check(
+        rule=f"{path} state 分值, 执行率 and 得分 on the total row only",
+        passed=not out_of_place,
+        fields=[f"{path}[{row}].{name}" for row, name, _ in out_of_place],
+        message=message or "only the total row states them",
+    )
 
 
 def indicator_row_paths(path: str, record: Performance, rows: list[int] | None = None) -> list[str]:

@@ -141,7 +141,7 @@ def test_a_score_read_on_a_lower_fund_row_goes_to_review() -> None:
     rows = [list(row) for row in ROWS_000]
     rows[4][7] = "1.00"  # a seal stroke in 其中：当年财政拨款's 得分
     document = extract([], [table_from_grid(rows)], INFO)
-    [funds] = fund_checks(0, document.performance[0], RULES)
+    funds, _ = fund_checks(0, document.performance[0], RULES)
     assert not funds.passed and funds.fields == ["performance[0].funds[1].score"]
     assert funds.message == "row 1 ('其中：当年财政拨款') states score 1.00"
     document.checks = run(document)
@@ -152,5 +152,22 @@ def test_a_score_read_on_a_lower_fund_row_goes_to_review() -> None:
 
 def test_fund_rows_with_dashes_below_the_total_pass() -> None:
     [record] = extract([], [table_from_grid(ROWS_000)], INFO).performance
-    [funds] = fund_checks(0, record, RULES)
-    assert funds.passed and funds.fields == []
+    assert [(check.passed, check.fields) for check in fund_checks(0, record, RULES)] == [(True, []), (True, [])]
+
+
+def test_a_fund_row_read_twice_without_its_label_goes_to_review() -> None:
+    """A tall 年度资金总额 cell gave its row's amounts to the grid row below as well."""
+    total = ROWS_000[3]
+    again = [total[0], "", *total[2:]]
+    own = [total[0], "", "3.00", "2.00", "1.50", "—", "—", "—", ""]  # a blank label, amounts of its own
+    rows = [*ROWS_000[:4], again, *ROWS_000[4:6], own, *ROWS_000[6:]]
+    document = extract([], [table_from_grid(rows)], INFO)
+    funds = document.performance[0].funds
+    assert [fund.label.value for fund in funds] == ["年度资金总额", None, "其中：当年财政拨款", "其他资金", None]
+    _, twice = fund_checks(0, document.performance[0], RULES)
+    names = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
+    assert not twice.passed and twice.fields == [f"performance[0].funds[1].{name}" for name in names]
+    assert twice.message.startswith("row 1 repeats row 0: initial_budget")
+    document.checks = run(document)
+    score(document, ConfidenceOptions(calibration=None))
+    assert funds[1].executed.status == "review" and funds[4].executed.status == "auto"
