@@ -14,6 +14,9 @@ the ``200dpi-seal-skew-noise`` preset, their first ``--scan-pages`` pages).  Pri
   (goal ≥ 60 pages/s);
 * scanned: ``Pipeline.run`` against raw whole-page RapidOCR of the same pages
   at the same dpi, summed over every scanned report (goal ≤ 1.0×);
+* the driver's share: seconds of ``Store.add`` per born-digital document
+  (the batch driver writes every worker's result) against the seconds a
+  worker took to read it;
 * ``run.py batch`` over the whole batch with 1 and 2 workers, each in a fresh
   store: wall seconds, documents/hour, pages/min of each kind (from the
   documents' own timings), the scaling (goal ≥ 1.8× on 2 cores) and the peak
@@ -86,6 +89,20 @@ def born_digital(pipeline: Pipeline, reports: list[Path]) -> tuple[float, float]
     return ours, pages / (time.perf_counter() - started)
 
 
+def store_share(pipeline: Pipeline, reports: list[Path], folder: Path) -> tuple[float, float]:
+    """Seconds per document of reading each report (warm) and of adding it to a fresh SQLite store."""
+    read = write = 0.0
+    with Store(f"sqlite:///{folder / 'store-share.db'}") as store:
+        for report in reports:
+            started = time.perf_counter()
+            document = pipeline.run(report)
+            read += time.perf_counter() - started
+            started = time.perf_counter()
+            store.add(document, [str(report)])
+            write += time.perf_counter() - started
+    return read / len(reports), write / len(reports)
+
+
 def _characters_and_boxes(path: Path) -> int:
     document = pdfium.PdfDocument(path)
     count = 0
@@ -145,6 +162,11 @@ def main() -> None:
         print(
             f"born-digital warm, one core: {ours:.1f} pages/s; pypdfium2 chars+boxes {pdfium_rate:.1f} pages/s; "
             f"ratio {ours / pdfium_rate:.3f} (goal ≥ 60 pages/s)"
+        )
+        read, write = store_share(pipeline, born, folder)
+        print(
+            f"driver's store write per born-digital document: {write:.3f} s; a worker's read of it {read:.3f} s; "
+            f"ratio {write / read:.2f} (the driver writes for every worker)"
         )
         if scans:
             clocks = [speed(pipeline, scan, args.scan_pages) for scan in scans]
