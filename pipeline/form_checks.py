@@ -80,6 +80,7 @@ def _no_row_read_twice(path: str, record: Performance) -> Check:
     repeats = [(row, stated) for row in range(1, len(record.funds))
                if (stated := _repeated_values(record.funds[row], record.funds[row - 1]))]  # fmt: skip
     return Check(
+        id="performance.funds.read_twice",
         rule=f"{path}: no row without a label repeats the row above",
         passed=not repeats,
         fields=[f"{path}[{row}].{name}" for row, stated in repeats for name in stated],
@@ -90,13 +91,23 @@ def _no_row_read_twice(path: str, record: Performance) -> Check:
 
 def _repeated_values(fund: FundRow, above: FundRow) -> list[str]:
     """The names of ``fund``'s stated values when it has no label and they
-    all equal ``above``'s; else none."""
+    all equal ``above``'s, one of them not zero (rows of 0.00 are alike
+    without being one row); else none."""
     if fund.label.value is not None:
         return []
     stated = [name for name in FundRow.model_fields if name != "label" and getattr(fund, name).value is not None]
-    if all(getattr(fund, name).value == getattr(above, name).value for name in stated):
+    if any(_nonzero(getattr(fund, name).value) for name in stated) and all(
+        getattr(fund, name).value == getattr(above, name).value for name in stated
+    ):
         return stated
     return []
+
+
+def _nonzero(value: object) -> bool:
+    try:
+        return float(str(value).rstrip("%")) != 0
+    except ValueError:
+        return True
 
 
 def _total_only(path: str, record: Performance, rules: PerformanceRules) -> Check:

@@ -103,6 +103,32 @@ def test_a_correction_is_kept_and_survives_a_new_reading(store_url: str, read_re
     assert (figure.value, figure.status) == ("9999.99", "review")  # back to a person, not overwritten
 
 
+def test_a_field_keeps_its_row_id_and_a_new_one_never_takes_a_gone_ones(store_url: str) -> None:
+    """Field row ids are the review queue's addresses of fields: a new
+    reading that drops the last-stored field and adds another must not hand
+    the dropped one's id to the new one."""
+    store = Store(store_url)
+    first = _report("sha256:ids", "民政局", 2024, {"income_total": "10.00", "expense_total": "9.00"})
+    store.add(first)
+    before = _field_ids(store, "sha256:ids")
+    store.add(_report("sha256:ids", "民政局", 2024, {"income_total": "10.00", "basic_total": "8.00"}))
+    after = _field_ids(store, "sha256:ids")
+    assert after["figures.income_total"] == before["figures.income_total"]
+    assert "figures.expense_total" not in after
+    assert after["figures.basic_total"] not in before.values()
+    store.close()
+
+
+def _field_ids(store: Store, doc_id: str) -> dict[str, int]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from pipeline.store.schema import FieldRow
+
+    with Session(store.engine) as session:
+        return {row.path: row.id for row in session.scalars(select(FieldRow).where(FieldRow.doc_id == doc_id))}
+
+
 def test_only_reviewed_documents_are_exported_by_default(store_url: str, read_report: Document) -> None:
     store = Store(store_url)
     document = read_report.model_copy(deep=True)

@@ -46,7 +46,7 @@ def test_a_unit_bent_on_one_side_takes_the_other_sides(target: str, actual: str,
     ("target", "actual", "settled"),
     [
         ("<=1420 元人", "=1380 元人", ("<=1420 元/人", "=1380 元/人")),  # both sides lost it
-        ("<=30 元/人月", "", ("<=30 元/人/月", "")),  # one of two lost, no partner
+        ("<=30 元人月", "", ("<=30 元/人/月", "")),  # no partner
         ("1000元生学期", "按时发放", ("1000元/生/学期", "按时发放")),  # written without a gap: kept so
     ],
 )
@@ -57,11 +57,22 @@ def test_a_unit_forms_write_with_slashes_gets_them_back(target: str, actual: str
     assert rows[0].target.confidence < 0.95 and rows[0].target.source == target
 
 
-def test_a_unit_that_means_something_without_a_slash_stays() -> None:
-    rows = [_row(">=1200 人次", "=1350 人次"), _row(">=3 个", "=3 个")]
+def test_a_unit_that_means_something_without_a_slash_or_keeps_one_stays() -> None:
+    forms = [[_row(">=1200 人次", "=1350 人次"), _row("<=300 元/人月", "=280 元/人月")], [_row("=12 元月", "")]]
+    for rows in forms:
+        settle(rows, RULES)
+    assert [_values(rows) for rows in forms] == [
+        [(">=1200 人次", "=1350 人次"), ("<=300 元/人月", "=280 元/人月")],
+        [("=12 元月", "")],
+    ]
+    assert all(row.target.confidence == 0.99 for rows in forms for row in rows)
+
+
+def test_a_unit_its_partner_mended_is_not_charged_twice() -> None:
+    rows = [_row("<=300 元/人月", "=280 元人月")]
     settle(rows, RULES)
-    assert _values(rows) == [(">=1200 人次", "=1350 人次"), (">=3 个", "=3 个")]
-    assert all(row.target.confidence == 0.99 for row in rows)
+    assert _values(rows) == [("<=300 元/人月", "=280 元/人月")]
+    assert rows[0].actual.confidence == round(0.99 * RULES.repair_factor, 4)
 
 
 def test_different_units_that_are_not_a_slip_stay() -> None:

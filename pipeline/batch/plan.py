@@ -25,7 +25,7 @@ _CHUNK = 1 << 20
 class Job:
     doc_id: str  # "sha256:" + hex, as ingest computes it
     paths: list[str]  # every name of these bytes, the first one read
-    size: int = 0  # bytes: the batch hands out large files first
+    size: int  # bytes: the batch hands out large files first
 
     @property
     def path(self) -> str:

@@ -254,8 +254,10 @@ def _symbol_rules(raw: dict[str, Any]) -> SymbolRules:
     slashed: dict[str, str] = {}
     for unit in raw["slashed_units"]:
         bare = unit.replace("/", "")
-        if "/" not in unit or bare in slashed:
-            raise ValueError(f"performance.yaml: slashed_units: {unit!r} has no '/' or shares its letters with another")
+        if "/" not in unit:
+            raise ValueError(f"performance.yaml: slashed_units: {unit!r} has no '/'")
+        if bare in slashed:
+            raise ValueError(f"performance.yaml: slashed_units: {unit!r} and {slashed[bare]!r} are the same letters")
         slashed[bare] = unit
     return SymbolRules(**{**raw, "percent_lookalikes": tuple(raw["percent_lookalikes"]), "slashed_units": slashed})
 

@@ -96,15 +96,13 @@ def _same_unit_on_both_sides(indicator: Indicator, rules: SymbolRules) -> None:
 
 
 def _known_slashed_units(indicator: Indicator, rules: SymbolRules) -> None:
-    """A unit that forms write with slashes, read with some or all of them
-    lost (``1420元人``, ``30元/人月``) where the partner did not mend it:
-    the slashes are given back."""
+    """A unit that forms write with slashes, read with every one of them lost
+    (``1420元人``) and not mended by its partner: the slashes are given
+    back.  A unit with a slash left is as written (元/人月 is a unit too)."""
     for side in ("target", "actual"):
         quantity = _quantity(getattr(indicator, side))
-        if quantity is None:
-            continue
-        unit = rules.slashed_units.get(quantity.unit.replace("/", ""), quantity.unit)
-        if unit != quantity.unit:
+        unit = rules.slashed_units.get(quantity.unit) if quantity is not None else None
+        if unit is not None:
             mended = _Quantity(quantity.op, quantity.number, quantity.gap, unit)
             setattr(indicator, side, _changed(getattr(indicator, side), mended, rules.repair_factor))
 

@@ -47,9 +47,10 @@ def write_children(session: Session, document: Document) -> None:
     write_fields(session, document)
 
 
-# Rows a document gains are written in one bulk INSERT, not as ORM objects
-# flushed one by one: a 39-page report has some 2,000 fields, and the batch
-# driver spent as long storing them as a worker took to read the report.
+# The checks and the fields a document gains are written in one bulk INSERT
+# each, not as ORM objects flushed one by one: a 39-page report has some
+# 2,000 fields, and the batch driver spent as long storing them as a worker
+# took to read the report.
 
 
 def write_checks(session: Session, document: Document) -> None:
@@ -88,11 +89,13 @@ def write_fields(session: Session, document: Document) -> dict[str, int]:
         for name, value in values.items():
             setattr(row, name, value)
         versions[path] = row.version
+    # New rows first: SQLite gives a row the highest id + 1, so a row deleted
+    # first would hand its id (the review queue's address of a field) on.
+    if new_rows:
+        session.execute(insert(FieldRow), new_rows)
     for path, row in rows.items():
         if path not in versions:
             session.delete(row)
-    if new_rows:
-        session.execute(insert(FieldRow), new_rows)
     return versions
 
 
