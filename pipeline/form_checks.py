@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.checks_arith import stated
 from pipeline.model import Check, Field, FundRow, Indicator, Performance
 from pipeline.records.rules import PerformanceRules, compact
 
@@ -95,19 +96,13 @@ def _repeated_values(fund: FundRow, above: FundRow) -> list[str]:
     without being one row); else none."""
     if fund.label.value is not None:
         return []
-    stated = [name for name in FundRow.model_fields if name != "label" and getattr(fund, name).value is not None]
-    if any(_nonzero(getattr(fund, name).value) for name in stated) and all(
-        getattr(fund, name).value == getattr(above, name).value for name in stated
-    ):
-        return stated
+    values = {name: getattr(fund, name) for name in FundRow.model_fields if name != "label"}
+    given = {name: field for name, field in values.items() if field.value is not None}
+    # A value that is no number (stated: None) is as telling as a non-zero one.
+    telling = any((number := stated(field, name)) is None or number.number != 0 for name, field in given.items())
+    if telling and all(field.value == getattr(above, name).value for name, field in given.items()):
+        return list(given)
     return []
-
-
-def _nonzero(value: object) -> bool:
-    try:
-        return float(str(value).rstrip("%")) != 0
-    except ValueError:
-        return True
 
 
 def _total_only(path: str, record: Performance, rules: PerformanceRules) -> Check:

@@ -57,5 +57,5 @@ if [ ! -e "$stamp" ]; then
 fi
 # Byte-compiled now, as pip does for installed packages: where
 # PYTHONDONTWRITEBYTECODE is set, every run would compile the project's
-# modules again (0.15 s of run.py's start-up).  Only changed files are redone.
+# modules again (0.2 s of run.py's start-up).  Only changed files are redone.
 .venv/bin/python -m compileall -q pipeline
