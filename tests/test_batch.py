@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pipeline.batch.plan import file_id
+from pipeline.batch.plan import Plan, file_id, plan
 from pipeline.export import TABLES, data_frames
 from pipeline.model import Document, iter_fields
 from pipeline.outcome import ExitCode
@@ -187,6 +188,20 @@ def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_p
     heavy = _batch(str(SCANNED), "--db", f"sqlite:///{other}", "--memory-mb", "200")
     assert heavy.returncode == ExitCode.input_failed
     assert "over the memory cap of 200 MB" in heavy.stderr
+
+
+def test_a_fifo_named_like_a_pdf_is_a_problem_line_not_a_hung_batch(reports: list[Path], tmp_path: Path) -> None:
+    """Hashing a FIFO would wait for a writer forever: the plan names it and goes on."""
+    shutil.copy(reports[0], tmp_path / "report.pdf")
+    os.mkfifo(tmp_path / "pipe.pdf")
+    planned: list[Plan] = []
+    reader = threading.Thread(target=lambda: planned.append(plan([str(tmp_path)])), daemon=True)
+    reader.start()
+    reader.join(30)
+    assert planned, "the plan hung on the FIFO"
+    [work] = planned
+    assert work.problems == [(str(tmp_path / "pipe.pdf"), "not a regular file (a FIFO)")]
+    assert [job.path for job in work.jobs] == [str(tmp_path / "report.pdf")]
 
 
 def test_the_largest_files_are_handed_out_first(reports: list[Path], tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.ingest.container import special_file
 from pipeline.stages import printable_path
 
 _GLOB_MARKS = set("*?[")
@@ -44,6 +45,10 @@ def plan(inputs: list[str]) -> Plan:
     by_id: dict[str, Job] = {}
     for path in _files(inputs, result.problems):
         try:
+            special = special_file(path)  # hashing a FIFO would wait for a writer forever
+            if special:
+                result.problems.append((printable_path(path), special))
+                continue
             doc_id, size = file_id(path), path.stat().st_size
         except OSError as exc:
             result.problems.append((printable_path(path), f"cannot be read: {exc.strerror or exc}"))

@@ -100,17 +100,25 @@ def xref_damage(data: bytes) -> XrefDamage:
 
 def read_bytes(path: str | Path) -> bytes:
     """The file's bytes; a FIFO, device or folder is refused before it is
-    opened (reading a FIFO would wait for a writer forever)."""
+    opened (``special_file``)."""
     try:
-        mode = os.stat(path).st_mode
+        special = special_file(path)
     except OSError as error:
         raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
-    if not stat.S_ISREG(mode):
-        raise IngestError(f"{path}: not a regular file ({_file_kind(mode)})")
+    if special:
+        raise IngestError(f"{path}: {special}")
     try:
         return Path(path).read_bytes()
     except OSError as error:
         raise IngestError(f"{path}: cannot read file ({error.strerror or error})") from None
+
+
+def special_file(path: str | Path) -> str | None:
+    """Why ``path`` is not to be opened as a file ("not a regular file (a
+    FIFO)"), or None for a regular file: reading a FIFO would wait for a
+    writer forever.  ``os.stat``'s OSError goes to the caller."""
+    mode = os.stat(path).st_mode
+    return None if stat.S_ISREG(mode) else f"not a regular file ({_file_kind(mode)})"
 
 
 def _file_kind(mode: int) -> str:
