@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.util import filter_spans
-
 from pipeline import normalize
 from pipeline.model import Figure
+from pipeline.nlp import filter_spans
 from pipeline.normalize import Normalized
 from pipeline.records.fields import field_from_evidence
 from pipeline.records.rules import FigureRule, Rules

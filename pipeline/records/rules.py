@@ -13,11 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-
 from pipeline.config import CONFIG_DIR
+from pipeline.nlp import Language, PhraseMatcher, blank
 from pipeline.normalize import DIGIT_LOOKALIKES, DIRECTION_WORDS, LEVEL_WORD, POINT_LOOKALIKES, fold
 from pipeline.yaml_data import load_yaml
 
@@ -320,7 +317,7 @@ def load_rules(rules_dir: Path = DEFAULT_RULES_DIR) -> Rules:
 
     # Chinese is tokenised one character per token by the blank pipeline,
     # which is what label phrases need: no word segmenter to disagree with.
-    nlp = spacy.blank("zh")
+    nlp = blank("zh")
     return Rules(
         nlp=nlp,
         parts=_section_nodes(_read(rules_dir, "sections.yaml")["parts"]),
