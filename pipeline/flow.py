@@ -75,7 +75,7 @@ class Pipeline:
         long document (``pipeline/batch/ray_engine.py``)."""
         timings = timings or Timings()
         with timings.stage("ingest", isolate=False):
-            source = ingest.open_pdf(path, self.ingest)
+            source = ingest.open_pdf(path, self.ingest, numbers)
         wanted = numbers if numbers is not None else range(1, len(source.pages) + 1)
         errors = [error for error in source.errors if error.page in wanted]
         engine = tables.get_engine(self.tables)

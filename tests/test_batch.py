@@ -18,8 +18,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pipeline.batch.parts import page_ranges
 from pipeline.batch.plan import Plan, file_id, plan
+from pipeline.batch.tasks import tasks_of
+from pipeline.config import load_config
 from pipeline.export import TABLES, data_frames
+from pipeline.flow import Pipeline
 from pipeline.model import Document, iter_fields
 from pipeline.outcome import ExitCode
 from pipeline.store import Store
@@ -188,6 +192,37 @@ def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_p
     heavy = _batch(str(SCANNED), "--db", f"sqlite:///{other}", "--memory-mb", "200")
     assert heavy.returncode == ExitCode.input_failed
     assert "over the memory cap of 200 MB" in heavy.stderr
+
+
+def test_a_scan_is_shared_out_by_page_range_and_other_documents_are_read_whole(reports: list[Path]) -> None:
+    [scan] = plan([str(SCANNED)]).jobs
+    assert [(t.kind, t.first, t.last) for t in tasks_of(scan, workers=2)] == [("pages", 1, 2), ("pages", 3, 3)]
+    assert [t.kind for t in tasks_of(scan, workers=1)] == ["whole"]
+    assert [t.kind for t in tasks_of(plan([str(reports[0])]).jobs[0], workers=2)] == ["whole"]  # born-digital
+    assert page_ranges(5, 2) == [(1, 3), (4, 5)]
+    assert page_ranges(1, 4) == [(1, 1)]
+
+
+def test_two_workers_read_a_scan_in_page_ranges_to_the_document_a_whole_read_gives(
+    reports: list[Path], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ranges.db'}"
+    result = _batch(str(SCANNED), str(reports[0]), "--db", url, "--workers", "2")
+    assert result.returncode == ExitCode.ok, result.stderr
+    config = load_config(None)
+    config.setdefault("scan", {}).setdefault("ocr", {})["threads"] = 1  # as the batch gives each of two workers
+    whole = Pipeline.from_config(config).run(SCANNED).to_json()
+    with Store(url) as store:
+        stored = store.document(file_id(SCANNED)).to_json()
+    for payload in (whole, stored):
+        payload["document"].pop("timings")
+    assert stored == whole
+    # A range over the time limit fails its document once, and the batch goes on.
+    slow = _batch(str(SCANNED), str(reports[0]), "--db", f"sqlite:///{tmp_path / 'slow.db'}", "--workers", "2",
+                  "--time-limit", "5")  # fmt: skip
+    assert slow.returncode == ExitCode.input_failed
+    assert slow.stderr.count(f"error: {SCANNED}: took longer than the time limit of 5 s") == 1
+    assert "batch: 1 done (0 partial), 0 skipped (already in the store), 1 failed" in slow.stderr
 
 
 def test_a_fifo_named_like_a_pdf_is_a_problem_line_not_a_hung_batch(reports: list[Path], tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 """Worker processes on this machine, watched by the driver.
 
-Each worker reads one document at a time (``worker.py``).  The driver
-watches each one's time on its document and its resident memory; a worker
-over either limit, or one that dies, is killed and replaced, and its
-document is reported failed with the reason.  Engines are never shared
-between threads: each process has its own.
+Each worker reads one task at a time (``worker.py``): a document, or with
+more than one worker a scan's page range or the assembly of its ranges
+(``tasks.py``).  The driver watches each one's time on its task and its
+resident memory; a worker over either limit, or one that dies, is killed
+and replaced, and its document is reported failed with the reason.
+Engines are never shared between threads: each process has its own.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from pipeline.batch.plan import Job
+from pipeline.batch.tasks import Assemblies, Outcome, Task, tasks_of
 from pipeline.batch.worker import worker_main
 from pipeline.outcome import ExitCode
 
@@ -33,17 +35,6 @@ class Limits:
     memory_mb: float | None = None  # resident memory of one worker
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A document's result as the driver receives it."""
-
-    job: Job
-    payload: str | None  # the document's JSON when it was read
-    reason: str | None  # why it failed
-    exit_code: ExitCode
-    seconds: float
-
-
 class WorkersFailed(RuntimeError):
     """The workers cannot start (a config or model they cannot load): no document can be read."""
 
@@ -54,15 +45,15 @@ class _Worker:
         self.process = context.Process(target=worker_main, args=(child, config), daemon=True)
         self.process.start()
         child.close()
-        self.job: Job | None = None
-        self.started: float | None = None  # when the worker began the job
+        self.task: Task | None = None
+        self.started: float | None = None  # when the worker began the task
         self.broken = False  # over a limit, or dead: to be replaced
 
-    def assign(self, job: Job) -> bool:
-        """Hand the worker a job; False when it is gone (killed from outside while idle)."""
-        self.job, self.started = job, None
+    def assign(self, task: Task) -> bool:
+        """Hand the worker a task; False when it is gone (killed from outside while idle)."""
+        self.task, self.started = task, None
         try:
-            self.connection.send((job.doc_id, job.path))
+            self.connection.send(task.message())
         except OSError:
             return False
         return True
@@ -91,28 +82,32 @@ def run_local(
         return
     limits = limits or Limits()
     context = multiprocessing.get_context("spawn")  # no engine state copied from the driver
-    pending = deque(jobs)
-    pool = [_Worker(context, config) for _ in range(max(1, min(workers, len(jobs))))]
+    pending = deque(task for job in jobs for task in tasks_of(job, workers))
+    assemblies = Assemblies(list(pending))
+    pool = [_Worker(context, config) for _ in range(max(1, min(workers, len(pending))))]
     try:
-        while pending or any(w.job for w in pool):
+        while pending or any(w.task for w in pool):
             for i, worker in enumerate(pool):
-                if worker.job is None and pending and not worker.assign(job := pending.popleft()):
-                    pending.appendleft(job)
+                if worker.task is None and pending and not worker.assign(task := pending.popleft()):
+                    pending.appendleft(task)
                     worker.kill()
                     pool[i] = _Worker(context, config)
-            busy = [w for w in pool if w.job is not None]
+            busy = [w for w in pool if w.task is not None]
             wait([w.connection for w in busy], timeout=_POLL)
             for worker in busy:
                 # Asked again now: the store may have taken a while over the last outcome.
-                outcome = _receive(worker) if _has_message(worker) else _over_limit(worker, limits)
-                if outcome is None:
+                message = _receive(worker) if _has_message(worker) else _over_limit(worker, limits)
+                if message is None:
                     continue
+                task = worker.task
                 if worker.broken or _grown(worker, limits):
                     worker.kill()
                     pool[pool.index(worker)] = _Worker(context, config)
                 else:
-                    worker.job = None
-                yield outcome
+                    worker.task = None
+                outcome = assemblies.settle(task, message, _elapsed(worker), pending)
+                if outcome is not None:
+                    yield outcome
     finally:
         for worker in pool:
             _stop(worker)
@@ -131,8 +126,8 @@ def _grown(worker: _Worker, limits: Limits) -> bool:
     return limits.memory_mb is not None and worker.resident_mb() > 0.8 * limits.memory_mb
 
 
-def _receive(worker: _Worker) -> Outcome | None:
-    job = worker.job
+def _receive(worker: _Worker) -> tuple | None:
+    """The worker's message about its task; None when it only says it started."""
     try:
         message = worker.connection.recv()
     except (EOFError, OSError):
@@ -143,12 +138,10 @@ def _receive(worker: _Worker) -> Outcome | None:
     if message[0] == "started":
         worker.started = time.monotonic()
         return None
-    if message[0] == "done":
-        return Outcome(job, message[2], None, ExitCode.ok, message[3])
-    return Outcome(job, None, message[2], ExitCode(message[3]), _elapsed(worker))
+    return message
 
 
-def _over_limit(worker: _Worker, limits: Limits) -> Outcome | None:
+def _over_limit(worker: _Worker, limits: Limits) -> tuple | None:
     if worker.started is None:
         return None
     if limits.seconds is not None and _elapsed(worker) > limits.seconds:
@@ -158,9 +151,9 @@ def _over_limit(worker: _Worker, limits: Limits) -> Outcome | None:
     return None
 
 
-def _failed(worker: _Worker, reason: str) -> Outcome:
+def _failed(worker: _Worker, reason: str) -> tuple:
     worker.broken = True
-    return Outcome(worker.job, None, reason, ExitCode.input_failed, _elapsed(worker))
+    return ("failed", worker.task.job.doc_id if worker.task else "", reason, int(ExitCode.input_failed))
 
 
 def _elapsed(worker: _Worker) -> float:

@@ -21,10 +21,11 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from pipeline.batch.parts import assemble_parts, page_count, read_some_pages
 from pipeline.batch.plan import Job
 from pipeline.batch.pool import Limits, Outcome
 from pipeline.batch.worker import load_pipeline, read_document
-from pipeline.outcome import ExitCode, reason
+from pipeline.outcome import ExitCode
 
 PAGES_PER_TASK = 24
 _POLL = 0.5
@@ -46,44 +47,12 @@ def _read_whole(config: Mapping[str, Any], doc_id: str, path: str) -> tuple:
     return read_document(_pipeline(config), doc_id, path)
 
 
-def _read_some_pages(config: Mapping[str, Any], path: str, first: int, last: int) -> tuple:
-    """Pages ``first``..``last`` read (their images dropped: only the page's
-    text, boxes and grids travel), with their errors and stage times."""
-    from pipeline.stages import InputError, Timings
-
-    timings = Timings()
-    try:
-        source, errors = _pipeline(config).read_pages(path, range(first, last + 1), timings)
-    except InputError as exc:
-        return ("failed", reason(exc, path))
-    pages = [page for page in source.pages if first <= page.number <= last]
-    for page in pages:
-        page.image = None
-    return ("pages", source.doc_id, pages, errors, dict(timings.seconds))
+def _read_some_pages(config: Mapping[str, Any], doc_id: str, path: str, first: int, last: int) -> tuple:
+    return read_some_pages(_pipeline(config), doc_id, path, first, last)
 
 
 def _assemble(config: Mapping[str, Any], doc_id: str, path: str, *parts: tuple) -> tuple:
-    from pipeline.model import Source
-    from pipeline.outcome import internal_reason
-    from pipeline.stages import Timings
-
-    started = time.perf_counter()
-    failed = next((part for part in parts if part[0] == "failed"), None)
-    if failed is not None:
-        return ("failed", doc_id, failed[1], int(ExitCode.input_failed))
-    timings = Timings()
-    pages, errors = [], []
-    for _, _, some, their_errors, seconds in parts:
-        pages += some
-        errors += their_errors
-        for name, value in seconds.items():
-            timings.seconds[name] += value
-    try:
-        source = Source(path=path, doc_id=doc_id, pages=sorted(pages, key=lambda page: page.number))
-        document = _pipeline(config).assemble(path, source, errors, timings)
-    except Exception as exc:  # a bug must not end the batch
-        return ("failed", doc_id, internal_reason(exc, path), int(ExitCode.internal_error))
-    return ("done", doc_id, document.model_dump_json(by_alias=True), time.perf_counter() - started)
+    return assemble_parts(_pipeline(config), doc_id, path, parts)
 
 
 def ray_runner(address: str | None) -> Callable[..., Iterator[Outcome]]:
@@ -139,11 +108,11 @@ class _Tasks:
     def submit(self, job: Job) -> tuple[Any, list]:
         """One task for the document, or page tasks and the task that
         assembles them: the reference of the result, and of the page tasks."""
-        count = _page_count(job.path)
+        count = page_count(job.path)
         if count <= PAGES_PER_TASK:
             return self.whole.remote(self.config, job.doc_id, job.path), []
         parts = [
-            self.some.remote(self.config, job.path, first, min(first + PAGES_PER_TASK - 1, count))
+            self.some.remote(self.config, job.doc_id, job.path, first, min(first + PAGES_PER_TASK - 1, count))
             for first in range(1, count + 1, PAGES_PER_TASK)
         ]
         return self.assemble.remote(self.config, job.doc_id, job.path, *parts), parts
@@ -170,17 +139,3 @@ def _cancel_overdue(ray, running: dict, seconds: float) -> Iterator[Outcome]:
             del running[reference]
             why = f"took longer than the time limit of {seconds:g} s"
             yield Outcome(job, None, why, ExitCode.input_failed, now - since)
-
-
-def _page_count(path: str) -> int:
-    """Pages of a PDF by its page tree; 0 when that cannot be read (the task will say why)."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(path)
-    except Exception:  # not a PDF: the document task names the reason
-        return 0
-    try:
-        return len(document)
-    finally:
-        document.close()

@@ -1,11 +1,14 @@
 """One batch worker: a process that loads the pipeline (its models) once and
 reads the documents it is sent, one at a time.
 
-Messages to the driver, over the worker's pipe: ``("fatal", reason)`` when
-the pipeline cannot be loaded (nothing can be read: the batch stops), then per document
-``("started", doc_id)`` as a document begins (its time limit counts from
-here), then ``("done", doc_id, payload_json, seconds)`` or
-``("failed", doc_id, reason, exit_code)``.  The worker ends when it is
+Tasks from the driver: ``("whole", doc_id, path)``, or for a document
+read in parts (``parts.py``) ``("pages", doc_id, path, first, last)`` and
+``("assemble", doc_id, path, parts)``.  Messages to the driver, over the
+worker's pipe: ``("fatal", reason)`` when the pipeline cannot be loaded
+(nothing can be read: the batch stops), then per task ``("started",
+doc_id)`` as it begins (its time limit counts from here), then
+``("done", doc_id, payload_json, seconds)``, a range's ``("pages", ...)``
+or ``("failed", doc_id, reason, exit_code)``.  The worker ends when it is
 sent ``None``, when the driver's end of the pipe closes, or, on Linux, when
 the driver dies (``PR_SET_PDEATHSIG``): no orphan goes on reading after a
 ``kill -9`` of the batch.
@@ -22,6 +25,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from pipeline.batch.parts import assemble_parts, read_some_pages
 from pipeline.outcome import ExitCode, internal_reason, reason
 
 _PR_SET_PDEATHSIG = 1
@@ -39,14 +43,23 @@ def worker_main(connection, config: Mapping[str, Any] | None) -> None:
         return
     while True:
         try:
-            job = connection.recv()
+            task = connection.recv()
         except (EOFError, OSError):
             return
-        if job is None:
+        if task is None:
             return
-        doc_id, path = job
-        connection.send(("started", doc_id))
-        connection.send(read_document(pipeline, doc_id, path))
+        connection.send(("started", task[1]))
+        connection.send(perform(pipeline, task))
+
+
+def perform(pipeline, task: tuple) -> tuple:
+    """The message that reports one task (see the module's docstring)."""
+    kind, doc_id, path, *rest = task
+    if kind == "pages":
+        return read_some_pages(pipeline, doc_id, path, *rest)
+    if kind == "assemble":
+        return assemble_parts(pipeline, doc_id, path, *rest)
+    return read_document(pipeline, doc_id, path)
 
 
 def load_pipeline(config: Mapping[str, Any] | None):

@@ -42,9 +42,11 @@ from pipeline.stages import describe, log
 __all__ = ["IngestError", "IngestOptions", "open_pdf", "usable_text_layer", "xref_damage"]
 
 
-def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
+def open_pdf(path: str | Path, options: IngestOptions | None = None, numbers: range | None = None) -> Source:
     """Read ``path`` into a ``Source``; raises ``IngestError`` when it is not a
-    readable PDF (not a PDF, empty, truncated, damaged, password-protected)."""
+    readable PDF (not a PDF, empty, truncated, damaged, password-protected).
+    ``numbers`` (1-based): only those pages are read; the others are bare
+    stand-ins of the right number (a part of a document read apart)."""
     options = options or IngestOptions()
     data = read_bytes(path)
     check_container(path, data, options)
@@ -52,6 +54,9 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         raise IngestError(f"{path}: {load_failure(error, data)}") from None
+    damage = xref_damage(data)
+    if damage.lost:
+        numbers = None  # which of its pages lost content decides what its first page says: all are read
     pages: list[Page] = []
     errors: list[PageError] = []
     try:
@@ -59,6 +64,9 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
         if count == 0:
             raise IngestError(f"{path}: the PDF has no pages")
         for index in range(count):
+            if numbers is not None and index + 1 not in numbers:
+                pages.append(Page(number=index + 1, width=0.0, height=0.0, source="text", file=str(path)))
+                continue
             try:
                 pages.append(read_page(document.raw, index, str(path), options))
             except Exception as error:  # one page, whatever broke on it (a bug says so)
@@ -67,5 +75,5 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None) -> Source:
                 pages.append(Page(number=index + 1, width=0.0, height=0.0, source="text", file=str(path)))
     finally:
         document.close()
-    errors += damage_findings(pages, xref_damage(data))
+    errors += damage_findings(pages, damage)
     return Source(path=str(path), doc_id="sha256:" + hashlib.sha256(data).hexdigest(), pages=pages, errors=errors)
