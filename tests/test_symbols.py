@@ -156,3 +156,22 @@ def test_a_bare_number_takes_the_partners_percent_only_when_it_could_be_a_share(
     rows = [_row(">=90%", "=100"), _row(">=90%", "=950"), _row(">=3", "=100%")]
     settle(rows, RULES)
     assert _values(rows) == [(">=90%", "=100%"), (">=90%", "=950"), (">=3", "=100%")]
+
+
+def test_a_side_that_reads_only_its_partners_unit_lost_its_number() -> None:
+    rows = [_row("年", "1 年"), _row(">=90%", "%"), _row("是", "是"), _row("<=1 年", "=1 年")]
+    settle(rows, RULES)
+    assert _values(rows) == [("年", "1 年"), (">=90%", "%"), ("是", "是"), ("<=1 年", "=1 年")]
+    assert rows[0].target.confidence < 0.95 and rows[1].actual.confidence < 0.95
+    assert rows[0].actual.confidence == rows[1].target.confidence == 0.99
+    assert rows[2].target.confidence == rows[2].actual.confidence == rows[3].target.confidence == 0.99
+
+
+def test_a_dot_between_two_characters_is_kept_but_doubted() -> None:
+    rows = [_row("不断加强", "完全达到预期·效果"), _row("<=1000 元/人・学期", "=1000 元/人•学期"),
+            _row(">=1.5 万元", "=1.8 万元"), _row("达到预期 · 效果", "优")]
+    settle(rows, RULES)
+    assert rows[0].actual.value == "完全达到预期·效果" and rows[0].actual.confidence < 0.95
+    assert rows[1].target.confidence < 0.95 and rows[1].actual.confidence < 0.95  # a unit's dot goes to a person too
+    assert rows[0].target.confidence == rows[2].target.confidence == rows[2].actual.confidence == 0.99
+    assert rows[3].target.confidence == 0.99  # spaced apart: not a speck between two characters

@@ -211,6 +211,7 @@ class PerformanceRules:
 @dataclass(frozen=True, slots=True)
 class SymbolRules:
     percent_lookalikes: tuple[str, ...]
+    stray_marks: tuple[str, ...]
     equals_habit_share: float
     equals_habit_count: int
     equals_doubt_count: int
@@ -256,7 +257,8 @@ def _symbol_rules(raw: dict[str, Any]) -> SymbolRules:
         if bare in slashed:
             raise ValueError(f"performance.yaml: slashed_units: {unit!r} and {slashed[bare]!r} are the same letters")
         slashed[bare] = unit
-    return SymbolRules(**{**raw, "percent_lookalikes": tuple(raw["percent_lookalikes"]), "slashed_units": slashed})
+    return SymbolRules(**{**raw, "percent_lookalikes": tuple(raw["percent_lookalikes"]),
+                          "stray_marks": tuple(raw["stray_marks"]), "slashed_units": slashed})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

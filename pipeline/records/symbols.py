@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.cjk import is_cjk
 from pipeline.model import Field, Indicator
 from pipeline.records.rules import SymbolRules
 
@@ -65,6 +66,8 @@ def settle(indicators: list[Indicator], rules: SymbolRules) -> None:
         _same_unit_on_both_sides(indicator, rules)
         _known_slashed_units(indicator, rules)
         _doubt_percent_lookalikes(indicator, rules)
+        _doubt_lost_number(indicator, rules)
+        _doubt_stray_marks(indicator, rules)
     _equals_habit(indicators, rules)
     _limit_habit(indicators, rules)
 
@@ -121,6 +124,34 @@ def _doubt_percent_lookalikes(indicator: Indicator, rules: SymbolRules) -> None:
         quantity = _quantity(getattr(indicator, side))
         if quantity is not None and quantity.unit in rules.percent_lookalikes:
             setattr(indicator, side, _doubted(getattr(indicator, side), rules.doubt_factor))
+
+
+def _doubt_lost_number(indicator: Indicator, rules: SymbolRules) -> None:
+    """A side that reads as nothing but its partner's unit (``年`` beside
+    ``1 年``) lost its number, and whatever sign stood before it: kept as
+    read, less surely."""
+    for side, other in (("target", "actual"), ("actual", "target")):
+        field, partner = getattr(indicator, side), _quantity(getattr(indicator, other))
+        bare_unit = partner is not None and partner.unit and isinstance(field.value, str)
+        if bare_unit and field.value.strip() == partner.unit:
+            setattr(indicator, side, _doubted(field, rules.doubt_factor))
+
+
+def _doubt_stray_marks(indicator: Indicator, rules: SymbolRules) -> None:
+    """A dot between two Chinese characters (``达到预期·效果``) is more often a
+    speck the scan read as one than the dot of a unit (``元/人·学期``): kept
+    as read, less surely."""
+    for side in ("target", "actual"):
+        field = getattr(indicator, side)
+        if isinstance(field.value, str) and _dot_between_characters(field.value, rules.stray_marks):
+            setattr(indicator, side, _doubted(field, rules.doubt_factor))
+
+
+def _dot_between_characters(text: str, marks: tuple[str, ...]) -> bool:
+    return any(
+        mark in marks and is_cjk(before) and is_cjk(after)
+        for before, mark, after in zip(text, text[1:], text[2:], strict=False)
+    )
 
 
 def _mended_unit(unit: str, partner: str, rules: SymbolRules) -> str | None:
