@@ -12,15 +12,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pipeline.batch.parts import page_ranges
-from pipeline.batch.plan import Plan, file_id, plan
-from pipeline.batch.tasks import tasks_of
+from pipeline.batch.parts import assemble_parts, page_ranges
+from pipeline.batch.plan import Job, Plan, file_id, plan
+from pipeline.batch.tasks import Assemblies, Task, tasks_of
 from pipeline.config import load_config
 from pipeline.export import TABLES, data_frames
 from pipeline.flow import Pipeline
@@ -196,11 +197,41 @@ def test_a_worker_over_its_time_or_memory_is_replaced(reports: list[Path], tmp_p
 
 def test_a_scan_is_shared_out_by_page_range_and_other_documents_are_read_whole(reports: list[Path]) -> None:
     [scan] = plan([str(SCANNED)]).jobs
-    assert [(t.kind, t.first, t.last) for t in tasks_of(scan, workers=2)] == [("pages", 1, 2), ("pages", 3, 3)]
+    [born] = plan([str(reports[0])]).jobs
     assert [t.kind for t in tasks_of(scan, workers=1)] == ["whole"]
-    assert [t.kind for t in tasks_of(plan([str(reports[0])]).jobs[0], workers=2)] == ["whole"]  # born-digital
+    assert [t.kind for t in tasks_of(scan, workers=2)] == ["count"]  # a worker opens it, not the driver
+    assemblies, pending = Assemblies(workers=2), deque()
+    assert assemblies.settle(Task(scan, "count"), ("count", scan.doc_id, 3), 0.1, pending) is None
+    assert [(t.kind, t.first, t.last) for t in pending] == [("pages", 1, 2), ("pages", 3, 3)]
+    pending.clear()
+    assemblies.settle(Task(born, "count"), ("count", born.doc_id, 24), 0.1, pending)  # 24 pages of text
+    assert [t.kind for t in pending] == ["whole"]
     assert page_ranges(5, 2) == [(1, 3), (4, 5)]
     assert page_ranges(1, 4) == [(1, 1)]
+
+
+def test_the_first_range_that_fails_fails_its_document_once() -> None:
+    job = Job(doc_id="sha256:a", paths=["a.pdf"], size=10 << 20)
+    other = Task(Job(doc_id="sha256:b", paths=["b.pdf"], size=1))
+    assemblies, pending = Assemblies(workers=3), deque([other])
+    assemblies.settle(Task(job, "count"), ("count", job.doc_id, 9), 0.1, pending)
+    first, second, _not_handed_out = list(pending)[:3]
+    pending.popleft()
+    pending.popleft()
+    failure = ("failed", job.doc_id, "took longer than the time limit of 5 s", int(ExitCode.input_failed))
+    outcome = assemblies.settle(first, failure, 5.2, pending)
+    assert outcome is not None and outcome.reason == failure[2] and outcome.payload is None
+    assert list(pending) == [other]  # its range not yet handed out is dropped, other documents stay
+    assert job.doc_id in assemblies.failed  # the pool stops the range still running
+    assert assemblies.settle(second, ("pages", job.doc_id, [], [], {}, 1.0), 1.0, pending) is None
+    assert list(pending) == [other]  # no assembly of a failed document
+
+
+def test_ranges_of_another_files_bytes_are_not_assembled() -> None:
+    parts = [("pages", "sha256:old", [], [], {}, 1.0), ("pages", "sha256:new", [], [], {}, 1.0)]
+    failed, doc_id, why, code = assemble_parts(None, "sha256:old", "a.pdf", parts)
+    assert (failed, doc_id, code) == ("failed", "sha256:old", ExitCode.input_failed)
+    assert why == "the file changed while its pages were read"
 
 
 def test_two_workers_read_a_scan_in_page_ranges_to_the_document_a_whole_read_gives(

@@ -24,7 +24,9 @@ SCAN_BYTES_PER_PAGE = 64 * 1024
 
 
 def page_count(path: str) -> int:
-    """Pages of a PDF by its page tree; 0 when that cannot be read (its read will say why)."""
+    """Pages of a PDF by its page tree; 0 when that cannot be read (its read
+    will say why).  The local batch has a worker count them, never its
+    driver: a hostile file may hang or crash pdfium (Ray's driver counts)."""
     import pypdfium2 as pdfium
 
     try:
@@ -78,6 +80,8 @@ def assemble_parts(pipeline, doc_id: str, path: str, parts: Sequence[tuple]) -> 
     failed = next((part for part in parts if part[0] == "failed"), None)
     if failed is not None:
         return failed
+    if any(part[1] != doc_id for part in parts):  # another file's bytes under the name since it was planned
+        return ("failed", doc_id, "the file changed while its pages were read", int(ExitCode.input_failed))
     timings = Timings()
     pages, errors, read = [], [], 0.0
     for _, _, some, their_errors, stage_seconds, seconds in parts:

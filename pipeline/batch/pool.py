@@ -31,7 +31,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    seconds: float | None = None  # per document
+    seconds: float | None = None  # per task: a document, or a range or the assembly of a shared scan
     memory_mb: float | None = None  # resident memory of one worker
 
 
@@ -83,8 +83,10 @@ def run_local(
     limits = limits or Limits()
     context = multiprocessing.get_context("spawn")  # no engine state copied from the driver
     pending = deque(task for job in jobs for task in tasks_of(job, workers))
-    assemblies = Assemblies(list(pending))
-    pool = [_Worker(context, config) for _ in range(max(1, min(workers, len(pending))))]
+    assemblies = Assemblies(workers)
+    # No more workers than tasks, counting a scan (to be counted) as one task per worker.
+    tasks = sum(workers if task.kind == "count" else 1 for task in pending)
+    pool = [_Worker(context, config) for _ in range(max(1, min(workers, tasks)))]
     try:
         while pending or any(w.task for w in pool):
             for i, worker in enumerate(pool):
@@ -108,9 +110,19 @@ def run_local(
                 outcome = assemblies.settle(task, message, _elapsed(worker), pending)
                 if outcome is not None:
                     yield outcome
+            _stop_ranges_of_failed(pool, assemblies.failed, context, config)
     finally:
         for worker in pool:
             _stop(worker)
+
+
+def _stop_ranges_of_failed(pool: list[_Worker], failed: set[str], context, config) -> None:
+    """A range of a document another range failed is of no use: its worker
+    is replaced rather than left to read on, up to the time limit."""
+    for i, worker in enumerate(pool):
+        if worker.task is not None and worker.task.kind == "pages" and worker.task.job.doc_id in failed:
+            worker.kill()
+            pool[i] = _Worker(context, config)
 
 
 def _has_message(worker: _Worker) -> bool:

@@ -2,8 +2,9 @@
 reads the documents it is sent, one at a time.
 
 Tasks from the driver: ``("whole", doc_id, path)``, or for a document
-read in parts (``parts.py``) ``("pages", doc_id, path, first, last)`` and
-``("assemble", doc_id, path, parts)``.  Messages to the driver, over the
+read in parts (``parts.py``, ``tasks.py``) ``("count", doc_id, path)``,
+answered ``("count", doc_id, pages)``, then ``("pages", doc_id, path,
+first, last)`` and ``("assemble", doc_id, path, parts)``.  Messages to the driver, over the
 worker's pipe: ``("fatal", reason)`` when the pipeline cannot be loaded
 (nothing can be read: the batch stops), then per task ``("started",
 doc_id)`` as it begins (its time limit counts from here), then
@@ -25,7 +26,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline.batch.parts import assemble_parts, read_some_pages
+from pipeline.batch.parts import assemble_parts, page_count, read_some_pages
 from pipeline.outcome import ExitCode, internal_reason, reason
 
 _PR_SET_PDEATHSIG = 1
@@ -55,6 +56,8 @@ def worker_main(connection, config: Mapping[str, Any] | None) -> None:
 def perform(pipeline, task: tuple) -> tuple:
     """The message that reports one task (see the module's docstring)."""
     kind, doc_id, path, *rest = task
+    if kind == "count":
+        return ("count", doc_id, page_count(path))
     if kind == "pages":
         return read_some_pages(pipeline, doc_id, path, *rest)
     if kind == "assemble":

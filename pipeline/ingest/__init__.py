@@ -54,12 +54,12 @@ def open_pdf(path: str | Path, options: IngestOptions | None = None, numbers: ra
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         raise IngestError(f"{path}: {load_failure(error, data)}") from None
-    damage = xref_damage(data)
-    if damage.lost:
-        numbers = None  # which of its pages lost content decides what its first page says: all are read
     pages: list[Page] = []
     errors: list[PageError] = []
     try:
+        damage = xref_damage(data)
+        if damage.lost:
+            numbers = None  # which of its pages lost content decides what its first page says: all are read
         count = len(document)
         if count == 0:
             raise IngestError(f"{path}: the PDF has no pages")
