@@ -9,7 +9,9 @@ only because ``spacy.cli`` stopped being an attribute of the package
 (#13721 brings it back with a module ``__getattr__``).  Until a release
 has it, the two CLI modules are stand-ins while ``spacy`` is imported and
 are removed right after, so a later ``import spacy.cli`` imports the real
-one, and ``spacy.info()`` imports it on its first call.
+one, and ``spacy.info()`` imports it on its first call.  What differs from
+a plain ``import spacy``: ``spacy.cli`` is not an attribute of the package
+until something imports it.
 """
 
 from __future__ import annotations
