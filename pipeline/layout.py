@@ -310,6 +310,16 @@ class RulingOptions:
     # the corpus folds); printed rules, even thin and blurred, come further.
     # 0 keeps every stroke.
     min_rule_contrast: float = 0.5
+    # A fainter stroke, down to ``sharp_rule_contrast``, is a rule still when
+    # it is sharp: within ``rule_edge_px`` of its centre line the paper comes
+    # back on both sides by at least ``min_rule_edge`` of the paper-to-ink
+    # range, as a printed line's edges do and the soft slope of a fold or a
+    # border shadow does not.  The thin rules of a blurred 150 dpi grey scan
+    # reach only 0.45 of the way to the ink, and rise 0.33-0.39 within 4 px;
+    # a fold rises 0.16 there, a shadow 0.02.
+    sharp_rule_contrast: float = 0.3
+    min_rule_edge: float = 0.25
+    rule_edge_px: int = 4
 
 
 def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> list[Segment]:
@@ -332,8 +342,8 @@ def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> lis
     horizontal = [s for s in horizontal if _length(s) < options.max_page_span * width]
     vertical = [s for s in vertical if _length(s) < options.max_page_span * height]
     if options.min_rule_contrast > 0:
-        horizontal = _printed(horizontal, grey, options.min_rule_contrast)
-        vertical = _printed(vertical, grey, options.min_rule_contrast)
+        horizontal = _printed(horizontal, grey, options)
+        vertical = _printed(vertical, grey, options)
     long_length = shorter_side * options.long_rule_ratio
     long_horizontal = [s for s in horizontal if _length(s) >= long_length]
     long_vertical = [s for s in vertical if _length(s) >= long_length]
@@ -342,8 +352,9 @@ def ruling_lines(image: np.ndarray, options: RulingOptions | None = None) -> lis
     ]
 
 
-def _printed(segments: list[Segment], grey: np.ndarray, min_contrast: float) -> list[Segment]:
-    """The segments dark enough to be printed rules rather than folds or shadows.
+def _printed(segments: list[Segment], grey: np.ndarray, options: RulingOptions) -> list[Segment]:
+    """The segments dark enough, or faint but sharp enough, to be printed
+    rules rather than folds or shadows.
 
     Contrast is measured against the page's own paper and ink levels, so a
     light scan and a bitonal one are judged alike; on a page with too little
@@ -353,23 +364,39 @@ def _printed(segments: list[Segment], grey: np.ndarray, min_contrast: float) -> 
     paper, ink = float(paper_level(grey)), float(np.percentile(sample, 0.1))
     if paper - ink < 60 or not segments:
         return segments
-    limit = paper - min_contrast * (paper - ink)
-    return [s for s in segments if _darkness(s, grey) <= limit]
+    dark_limit = paper - options.min_rule_contrast * (paper - ink)
+    faint_limit = paper - options.sharp_rule_contrast * (paper - ink)
+    kept = []
+    for segment in segments:
+        darkness = _darkness(segment, grey)
+        if darkness <= dark_limit or (
+            darkness <= faint_limit
+            and _edges(segment, grey, options.rule_edge_px) - darkness >= options.min_rule_edge * (paper - ink)
+        ):
+            kept.append(segment)
+    return kept
 
 
 def _darkness(segment: Segment, grey: np.ndarray, reach: int = 2) -> float:
     """Median along a segment of the darkest pixel within ``reach`` of its centre line."""
+    return float(np.median(_across(segment, grey, np.arange(-reach, reach + 1)).min(axis=0)))
+
+
+def _edges(segment: Segment, grey: np.ndarray, distance: int) -> float:
+    """Median along a segment of the darker of the two pixels ``distance`` off its centre line."""
+    return float(np.median(_across(segment, grey, np.array([-distance, distance])).min(axis=0)))
+
+
+def _across(segment: Segment, grey: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Grey levels at each of ``offsets`` across the segment (rows), at each pixel along it (columns)."""
     height, width = grey.shape
     length = max(2, round(max(abs(segment.x1 - segment.x0), abs(segment.y1 - segment.y0))))
     t = np.linspace(0.0, 1.0, length)
     xs = np.clip(np.round(segment.x0 + (segment.x1 - segment.x0) * t - 0.5).astype(int), 0, width - 1)
     ys = np.clip(np.round(segment.y0 + (segment.y1 - segment.y0) * t - 0.5).astype(int), 0, height - 1)
-    offsets = np.arange(-reach, reach + 1)
     if segment.horizontal:
-        values = grey[np.clip(ys[None, :] + offsets[:, None], 0, height - 1), xs[None, :]]
-    else:
-        values = grey[ys[None, :], np.clip(xs[None, :] + offsets[:, None], 0, width - 1)]
-    return float(np.median(values.min(axis=0)))
+        return grey[np.clip(ys[None, :] + offsets[:, None], 0, height - 1), xs[None, :]]
+    return grey[ys[None, :], np.clip(xs[None, :] + offsets[:, None], 0, width - 1)]
 
 
 def _length(segment: Segment) -> float:

@@ -212,6 +212,27 @@ def test_a_fold_across_the_page_is_no_rule() -> None:
     assert any(abs(s.y0 - 190) < 3 for s in both_off if s.horizontal)  # the switches off keep it
 
 
+def test_faint_sharp_rules_are_rules_and_a_fold_as_faint_is_not() -> None:
+    """Thin rules of a blurred 150 dpi scan come under half way to the ink;
+    their edges are sharp, where a fold's slope is soft."""
+    page = np.full((600, 800), 250, np.uint8)
+    page[20:40, 20:60] = 20  # some print at full ink
+    faint = 250 - round(0.42 * 230)  # 0.42 of the way from paper to ink
+    for y in (100, 160, 220, 280):
+        page[y : y + 2, 100:700] = faint
+    for x in (100, 400, 698):
+        page[100:282, x : x + 2] = faint
+    rows = np.arange(600, dtype=np.float32)[:, None] - 420
+    page[:, 150:650] = (page[:, 150:650] * (1 - 0.42 * np.exp(-((rows / 4.7) ** 2)))).astype(np.uint8)
+    every_stroke = ruling_lines(page, RulingOptions(min_rule_contrast=0))
+    assert sorted(round(s.y0) for s in every_stroke if s.horizontal) == [101, 161, 221, 281, 420]  # the fold too
+    found = ruling_lines(page)
+    assert sorted(round(s.y0) for s in found if s.horizontal) == [101, 161, 221, 281]
+    assert sorted(round(s.x0) for s in found if not s.horizontal) == [101, 401, 699]
+    # Without the sharp path, the contrast test alone drops the rules too.
+    assert ruling_lines(page, RulingOptions(sharp_rule_contrast=0.5)) == []
+
+
 def test_cell_crop_loses_rule_remnants_and_specks_not_points() -> None:
     crop = np.full((40, 200), 255, np.uint8)
     crop[:, 0:2] = 0  # remnant of the left rule
