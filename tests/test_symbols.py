@@ -167,11 +167,12 @@ def test_a_side_that_reads_only_its_partners_unit_lost_its_number() -> None:
     assert rows[2].target.confidence == rows[2].actual.confidence == rows[3].target.confidence == 0.99
 
 
-def test_a_dot_between_two_characters_is_kept_but_doubted() -> None:
-    rows = [_row("不断加强", "完全达到预期·效果"), _row("<=1000 元/人・学期", "=1000 元/人•学期"),
-            _row(">=1.5 万元", "=1.8 万元"), _row("达到预期 · 效果", "优")]
+def test_a_dot_between_two_characters_is_kept_but_doubted_unless_the_partner_prints_it() -> None:
+    rows = [_row("不断加强", "完全达到预期·效果"), _row("<=1000 元/人・学期", "=1000 元/人・学期"),
+            _row(">=1.5 万元", "=1.8 万元"), _row("<=900 元/人·学期", "=900 元/人学期")]
     settle(rows, RULES)
     assert rows[0].actual.value == "完全达到预期·效果" and rows[0].actual.confidence < 0.95
-    assert rows[1].target.confidence < 0.95 and rows[1].actual.confidence < 0.95  # a unit's dot goes to a person too
-    assert rows[0].target.confidence == rows[2].target.confidence == rows[2].actual.confidence == 0.99
-    assert rows[3].target.confidence == 0.99  # spaced apart: not a speck between two characters
+    assert rows[0].target.confidence == 0.99
+    assert rows[1].target.confidence == rows[1].actual.confidence == 0.99  # a unit's dot, printed on both sides
+    assert rows[2].target.confidence == rows[2].actual.confidence == 0.99
+    assert rows[3].target.confidence < 0.95 and rows[3].actual.confidence == 0.99  # only one side has it

@@ -1,8 +1,9 @@
 """Worker processes on this machine, watched by the driver.
 
 Each worker reads one task at a time (``worker.py``): a document, or with
-more than one worker a scan's page range or the assembly of its ranges
-(``tasks.py``).  The driver watches each one's time on its task and its
+more than one worker a large file's page count, then a scan's page range or
+the assembly of its ranges (``tasks.py``).  Workers start as tasks wait for
+them, up to the number asked for.  The driver watches each one's time on its task and its
 resident memory; a worker over either limit, or one that dies, is killed
 and replaced, and its document is reported failed with the reason.
 Engines are never shared between threads: each process has its own.
@@ -84,11 +85,10 @@ def run_local(
     context = multiprocessing.get_context("spawn")  # no engine state copied from the driver
     pending = deque(task for job in jobs for task in tasks_of(job, workers))
     assemblies = Assemblies(workers)
-    # No more workers than tasks, counting a scan (to be counted) as one task per worker.
-    tasks = sum(workers if task.kind == "count" else 1 for task in pending)
-    pool = [_Worker(context, config) for _ in range(max(1, min(workers, tasks)))]
+    pool = [_Worker(context, config) for _ in range(max(1, min(workers, len(pending))))]
     try:
         while pending or any(w.task for w in pool):
+            _grow(pool, workers, len(pending), context, config)
             for i, worker in enumerate(pool):
                 if worker.task is None and pending and not worker.assign(task := pending.popleft()):
                     pending.appendleft(task)
@@ -114,6 +114,14 @@ def run_local(
     finally:
         for worker in pool:
             _stop(worker)
+
+
+def _grow(pool: list[_Worker], workers: int, pending: int, context, config) -> None:
+    """Up to ``workers``, a worker for each task that would wait: a scan
+    counted into ranges makes more tasks than the batch began with."""
+    idle = sum(worker.task is None for worker in pool)
+    for _ in range(min(workers - len(pool), pending - idle)):
+        pool.append(_Worker(context, config))
 
 
 def _stop_ranges_of_failed(pool: list[_Worker], failed: set[str], context, config) -> None:

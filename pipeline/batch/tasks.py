@@ -1,6 +1,7 @@
-"""The local pool's tasks: a whole document, or a scan's page ranges and then
-their assembly, so that one long scan keeps every worker busy instead of
-one while the rest of the batch is done (``parts.py`` reads them)."""
+"""The local pool's tasks: a whole document, or for a large file its page
+count, then (a scan) its page ranges and their assembly, so that one long
+scan keeps every worker busy instead of one while the rest of the batch is
+done (``parts.py`` reads them)."""
 
 from __future__ import annotations
 

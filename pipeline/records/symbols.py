@@ -138,20 +138,24 @@ def _doubt_lost_number(indicator: Indicator, rules: SymbolRules) -> None:
 
 
 def _doubt_stray_marks(indicator: Indicator, rules: SymbolRules) -> None:
-    """A dot between two Chinese characters (``达到预期·效果``) is more often a
-    speck the scan read as one than the dot of a unit (``元/人·学期``): kept
-    as read, less surely."""
-    for side in ("target", "actual"):
-        field = getattr(indicator, side)
-        if isinstance(field.value, str) and _dot_between_characters(field.value, rules.stray_marks):
+    """A dot between two Chinese characters (``达到预期·效果``) that the
+    partner does not print at the same place is more likely a speck the scan
+    read as one than the dot of a unit written on both sides (``元/人·学期``):
+    kept as read, less surely."""
+    for side, other in (("target", "actual"), ("actual", "target")):
+        field, partner = getattr(indicator, side), getattr(indicator, other).value
+        partner_dots = _dots_between_characters(partner, rules.stray_marks) if isinstance(partner, str) else set()
+        if isinstance(field.value, str) and _dots_between_characters(field.value, rules.stray_marks) - partner_dots:
             setattr(indicator, side, _doubted(field, rules.doubt_factor))
 
 
-def _dot_between_characters(text: str, marks: tuple[str, ...]) -> bool:
-    return any(
-        mark in marks and is_cjk(before) and is_cjk(after)
+def _dots_between_characters(text: str, marks: tuple[str, ...]) -> set[str]:
+    """Each dot of ``marks`` with the two Chinese characters around it, as three letters."""
+    return {
+        before + mark + after
         for before, mark, after in zip(text, text[1:], text[2:], strict=False)
-    )
+        if mark in marks and is_cjk(before) and is_cjk(after)
+    }
 
 
 def _mended_unit(unit: str, partner: str, rules: SymbolRules) -> str | None:
