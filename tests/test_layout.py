@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.layout import detect, ruling_lines, segments_to_points
+from pipeline.layout import detect
 from pipeline.model import BBox, Segment
 from pipeline.preprocess import pixels_to_points
+from pipeline.ruling import ruling_lines, segments_to_points
 from tests.scanned import Rule, report_page
 
 

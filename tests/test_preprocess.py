@@ -8,9 +8,9 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import preprocess
-from pipeline.layout import ruling_lines
 from pipeline.ocr import get_engine
 from pipeline.preprocess import Affine, PreprocessOptions, clean
+from pipeline.ruling import ruling_lines
 from tests.scanned import (
     character_error_rate,
     report_page,

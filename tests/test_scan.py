@@ -16,12 +16,12 @@ from PIL import Image, ImageDraw
 
 from pipeline.config import ConfigError
 from pipeline.ingest import open_pdf
-from pipeline.layout import RulingOptions, ruling_lines
 from pipeline.model import BBox, Char, Line, Page, Paragraph, Table, TableCell
 from pipeline.ocr import get_engine
 from pipeline.ocr.base import PixelLine, clean_cell, text_rows
 from pipeline.preprocess import Affine, flatten_folds, suppress_red_seals
 from pipeline.reading import paragraphs
+from pipeline.ruling import RulingOptions, ruling_lines
 from pipeline.scan import (
     PageView,
     ScanOptions,

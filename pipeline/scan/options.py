@@ -6,9 +6,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.config import ConfigError, options_for
-from pipeline.layout import AlignmentOptions, LayoutOptions, RulingOptions
+from pipeline.layout import AlignmentOptions, LayoutOptions
 from pipeline.ocr import OcrOptions
 from pipeline.preprocess import PreprocessOptions
+from pipeline.ruling import RulingOptions
 
 BITONAL_CELLS = ("none", "close", "smooth")
 

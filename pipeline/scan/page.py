@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.layout import ruling_lines, segments_to_points
 from pipeline.model import Page, PageNote, Segment, Table
 from pipeline.ocr import get_engine
 from pipeline.preprocess import budget_dpi, clean, render_page
+from pipeline.ruling import ruling_lines, segments_to_points
 from pipeline.scan.cells import cell_chars
 from pipeline.scan.options import ScanOptions
 from pipeline.scan.orient import quarter_turns
